@@ -1,0 +1,147 @@
+"""Sign-in and sign-out, the admin's door, lockouts and CSRF."""
+
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+
+from .conftest import post_sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def session_store(key: str | None = None) -> SessionBase:
+    return import_module(settings.SESSION_ENGINE).SessionStore(key)
+
+
+def test_signing_in_gives_a_new_session_key(client):
+    teacher = factories.TeacherFactory()
+    before = client.session  # an anonymous session, as a visitor who has used the site
+    before["seen"] = True
+    before.save()
+    old_key = before.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_key
+
+    response = post_sign_in(client, teacher.username)
+
+    assert response.status_code == 302
+    new_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert new_key and new_key != old_key
+    assert not session_store().exists(old_key), "the pre-sign-in session must be gone (no session fixation)"
+    assert client.get(reverse("teach:dashboard")).status_code == 200
+
+
+def test_after_sign_out_the_old_session_key_is_dead(client):
+    teacher = factories.TeacherFactory()
+    post_sign_in(client, teacher.username)
+    signed_in_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert not session_store().exists(signed_in_key)
+
+    # Someone who copied the cookie before sign-out gets nothing with it.
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = signed_in_key
+    response = thief.get(reverse("teach:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_sign_out_is_post_only(client):
+    post_sign_in(client, factories.TeacherFactory().username)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.get(reverse("teach:dashboard")).status_code == 200
+
+
+def test_wrong_password_does_not_sign_in(client):
+    teacher = factories.TeacherFactory()
+    response = post_sign_in(client, teacher.username, "not-the-password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_sends_anonymous_visitors_to_its_sign_in(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("factory", [factories.TeacherFactory, factories.StudentFactory])
+def test_admin_is_closed_to_teachers_and_students(client, factory):
+    client.force_login(factory())
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert client.get("/admin/accounts/user/").status_code == 302
+
+
+def test_a_teacher_cannot_sign_in_to_the_admin_with_a_good_password(client):
+    teacher = factories.TeacherFactory()
+    response = post_sign_in(client, teacher.username, path="/admin/login/?next=/admin/")
+    assert response.status_code == 200  # the form again, with an error
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_can_open_the_admin(client):
+    staff = factories.StaffFactory()
+    response = post_sign_in(client, staff.username, path="/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_admin_sign_in_is_locked_after_repeated_failures_like_everyone_elses(client):
+    staff = factories.StaffFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_sign_in(client, staff.username, "wrong-password", path="/admin/login/")
+
+    response = post_sign_in(client, staff.username, path="/admin/login/")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The lock is on the account, wherever the next try comes from.
+    assert post_sign_in(Client(), staff.username).status_code == 429
+
+
+def test_site_sign_in_is_locked_after_repeated_failures(client):
+    teacher = factories.TeacherFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_sign_in(client, teacher.username, "wrong-password")
+    response = post_sign_in(client, teacher.username)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Other accounts (a whole class behind one school router) are not locked.
+    assert post_sign_in(client, factories.StudentFactory().username).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_sign_in_without_a_csrf_token_is_refused(path):
+    teacher = factories.TeacherFactory()
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(path, {"username": teacher.username, "password": "correct-horse-battery"})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_out_without_a_csrf_token_is_refused_and_keeps_the_session():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(factories.TeacherFactory())
+    assert client.post(reverse("accounts:logout")).status_code == 403
+    assert client.get(reverse("teach:dashboard")).status_code == 200
+
+
+def test_a_form_post_with_its_csrf_token_is_accepted():
+    teacher = factories.TeacherFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("accounts:login"))
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": teacher.username, "password": "correct-horse-battery", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
