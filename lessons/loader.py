@@ -223,7 +223,7 @@ def _check_lesson(lesson: dict[str, Any], unit_positions: list[str]) -> list[str
     slug = lesson.get("slug", "")
     if slug and not SLUG_RE.match(slug):
         problems.append(f"{where}: slug '{slug}' may hold only lower-case letters, digits and hyphens")
-    if slug and lesson.get("order") and not Path(where).stem == f"{lesson['order']:02d}-{slug}":
+    if slug and lesson.get("order") and Path(where).stem != f"{lesson['order']:02d}-{slug}":
         problems.append(f"{where}: the file name should be '{lesson['order']:02d}-{slug}.toml'")
 
     objectives = lesson.get("objectives", [])
