@@ -1,0 +1,587 @@
+"""Every write to coursework: drafts, submissions, history, reading, discussion and assignments.
+
+Views call these functions and nothing else writes coursework rows. Each one is
+atomic and checks its own rules, so that a view, a test or a management command
+all get the same behaviour.
+
+No work is ever lost:
+- a draft save names the version it started from, and the `UPDATE ... WHERE
+  version = n` refuses it when another tab has saved since (StaleVersion, 409);
+- before a save overwrites text, the old text is kept as a snapshot when the
+  last snapshot is a few minutes old, when much of the text is being removed,
+  or when the student resolves a conflict or restores an older version;
+- submitting keeps a submitted copy, and submitting twice makes one submission.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Classroom, Enrollment, User
+
+from .models import (
+    Assignment,
+    Feedback,
+    Lesson,
+    Prompt,
+    Reply,
+    Response,
+    ResponseVersion,
+    Section,
+    SectionRead,
+)
+
+SNAPSHOT_INTERVAL = datetime.timedelta(minutes=3)
+# Removing this many words (or half the text) at once keeps the old text first.
+BIG_CUT_WORDS = 20
+MAX_BODY_CHARS = 20_000
+MAX_QUOTE_CHARS = 1_000
+MAX_REPLY_CHARS = 500
+EDITABLE = (Response.Status.DRAFT, Response.Status.REVISING)
+POSTED = (Response.Status.SUBMITTED, Response.Status.RETURNED)
+
+
+class CourseworkError(Exception):
+    """A rule stopped the write; `message` says why, in words for the person who tried."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotOpen(CourseworkError):
+    pass
+
+
+class NotEditable(CourseworkError):
+    def __init__(self, message: str, response: Response):
+        super().__init__(message)
+        self.response = response
+
+
+class StaleVersion(CourseworkError):
+    """Another tab or device saved since this one loaded: `current` is what is stored."""
+
+    def __init__(self, current: Response):
+        super().__init__(
+            _("This answer was changed in another tab or on another device. Choose which version to keep.")
+        )
+        self.current = current
+
+
+class SubmissionClosed(CourseworkError):
+    pass
+
+
+class IncompleteAnswer(CourseworkError):
+    pass
+
+
+class NeedsConfirmation(CourseworkError):
+    pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a student writes for one prompt."""
+
+    position: str = ""
+    body: str = ""
+    cited_sections: list[int] = field(default_factory=list)
+    quoted_sentence: str = ""
+
+    @classmethod
+    def of(cls, obj: Response | ResponseVersion) -> Answer:
+        return cls(
+            position=obj.position,
+            body=obj.body,
+            cited_sections=list(obj.cited_sections or []),
+            quoted_sentence=obj.quoted_sentence,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.body.strip() or self.position or self.cited_sections or self.quoted_sentence.strip())
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    def as_fields(self) -> dict:
+        return {
+            "position": self.position,
+            "body": self.body,
+            "cited_sections": list(self.cited_sections),
+            "quoted_sentence": self.quoted_sentence,
+        }
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    response: Response
+    newly_submitted: bool
+
+
+def _when(value: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(value), "j M Y, H:i T")
+
+
+def _normalise_text(text: str | None) -> str:
+    # Browsers post CRLF from a form and LF from a script; store one form so
+    # that comparing a retry with what is stored works.
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_prompt(assignment: Assignment, prompt: Prompt) -> None:
+    if not any(p.pk == prompt.pk for p in assignment.assigned_prompts()):
+        raise CourseworkError(_("That question is not part of this assignment."))
+
+
+def clean_answer(*, assignment: Assignment, prompt: Prompt, answer: Answer, drop_unknown: bool = False) -> Answer:
+    """The answer with its text normalised, or CourseworkError saying what is wrong."""
+    body = _normalise_text(answer.body)
+    quote = _normalise_text(answer.quoted_sentence).strip()
+    position = (answer.position or "").strip()
+    if len(body) > MAX_BODY_CHARS:
+        raise CourseworkError(_("Your answer is too long: at most %(n)s characters.") % {"n": MAX_BODY_CHARS})
+    if len(quote) > MAX_QUOTE_CHARS:
+        raise CourseworkError(_("The quoted sentence is too long: at most %(n)s characters.") % {"n": MAX_QUOTE_CHARS})
+    if prompt.is_position:
+        if position and position not in prompt.positions:
+            raise CourseworkError(_("Choose one of the positions offered."))
+    else:
+        position = ""
+    cited: list[int] = []
+    lesson_sections = set(Section.objects.filter(lesson_id=assignment.lesson_id).values_list("pk", flat=True))
+    for raw in answer.cited_sections or []:
+        try:
+            section_id = int(raw)
+        except (TypeError, ValueError):
+            raise CourseworkError(_("Cite sections of this lesson's reading only."))
+        if section_id not in lesson_sections:
+            if drop_unknown:
+                continue
+            raise CourseworkError(_("Cite sections of this lesson's reading only."))
+        if section_id not in cited:
+            cited.append(section_id)
+    return Answer(position=position, body=body, cited_sections=cited, quoted_sentence=quote)
+
+
+def _same_content(response: Response, answer: Answer) -> bool:
+    return Answer.of(response) == answer
+
+
+def _locked_row(*, student: User, assignment: Assignment, prompt: Prompt) -> Response | None:
+    return (
+        Response.objects.select_for_update(of=("self",))
+        .filter(assignment=assignment, prompt=prompt, student=student)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _create_row(*, student: User, assignment: Assignment, prompt: Prompt, answer: Answer) -> Response | None:
+    """Insert the first version, or None when another request inserted it first."""
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                assignment=assignment, prompt=prompt, student=student, version=1, **answer.as_fields()
+            )
+    except IntegrityError:
+        return None
+
+
+def _keep_snapshot(response: Response, *, now: datetime.datetime) -> ResponseVersion | None:
+    stored = Answer.of(response)
+    if stored.is_empty:
+        return None
+    last = response.versions.order_by("-created_at", "-pk").first()
+    if last is not None and Answer.of(last) == stored:
+        return None
+    return ResponseVersion.objects.create(
+        response=response,
+        kind=ResponseVersion.Kind.SNAPSHOT,
+        version=response.version,
+        created_at=now,
+        **stored.as_fields(),
+    )
+
+
+def _snapshot_due(response: Response, new: Answer, *, now: datetime.datetime) -> bool:
+    old_words = len(response.body.split())
+    removed = old_words - new.word_count
+    if removed >= BIG_CUT_WORDS or (old_words >= 4 and new.word_count < old_words / 2):
+        return True
+    last = response.versions.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+    return last is None or now - last >= SNAPSHOT_INTERVAL
+
+
+def save_draft(
+    *,
+    student: User,
+    assignment: Assignment,
+    prompt: Prompt,
+    answer: Answer,
+    base_version: int,
+    keep_previous: bool = False,
+    now: datetime.datetime | None = None,
+) -> Response:
+    """Store the student's draft if nobody saved since `base_version` (0 = no answer yet).
+
+    Saving the same content twice is harmless (a retried request): the stored
+    response is returned. `keep_previous` snapshots the stored text whatever
+    its age (used when a conflict is resolved or an old version restored).
+    """
+    now = now or timezone.now()
+    if now < assignment.opens_at:
+        raise NotOpen(_("This assignment opens on %(when)s.") % {"when": _when(assignment.opens_at)})
+    _check_prompt(assignment, prompt)
+    answer = clean_answer(assignment=assignment, prompt=prompt, answer=answer)
+    with transaction.atomic():
+        response = _locked_row(student=student, assignment=assignment, prompt=prompt)
+        if response is None:
+            created = _create_row(student=student, assignment=assignment, prompt=prompt, answer=answer)
+            if created is not None:
+                return created
+            response = _locked_row(student=student, assignment=assignment, prompt=prompt)
+        if _same_content(response, answer) and response.is_editable:
+            return response
+        if not response.is_editable:
+            raise NotEditable(_("This answer has been submitted and can no longer be changed."), response)
+        if response.version != base_version:
+            raise StaleVersion(response)
+        if keep_previous or _snapshot_due(response, answer, now=now):
+            _keep_snapshot(response, now=now)
+        updated = Response.objects.filter(pk=response.pk, version=base_version, status__in=EDITABLE).update(
+            version=F("version") + 1, updated_at=now, **answer.as_fields()
+        )
+        if updated != 1:
+            response.refresh_from_db()
+            raise StaleVersion(response)
+        for name, value in answer.as_fields().items():
+            setattr(response, name, value)
+        response.version = base_version + 1
+        response.updated_at = now
+        return response
+
+
+def submit_response(
+    *,
+    student: User,
+    assignment: Assignment,
+    prompt: Prompt,
+    answer: Answer | None,
+    base_version: int,
+    now: datetime.datetime | None = None,
+) -> SubmitOutcome:
+    """Submit the answer (saving `answer` first, if given). Idempotent: a double
+    click or a resent form returns the one submission already made.
+
+    When the teacher closed the assignment at its due time, the draft is still
+    saved and SubmissionClosed says so.
+    """
+    now = now or timezone.now()
+    if answer is not None:
+        try:
+            save_draft(
+                student=student, assignment=assignment, prompt=prompt, answer=answer, base_version=base_version, now=now
+            )
+        except NotEditable as already:
+            if already.response.is_submitted:
+                return SubmitOutcome(already.response, newly_submitted=False)
+            raise
+    else:
+        _check_prompt(assignment, prompt)
+    with transaction.atomic():
+        response = _locked_row(student=student, assignment=assignment, prompt=prompt)
+        if response is None:
+            raise IncompleteAnswer(_("Write your answer before you submit it."))
+        if response.is_submitted:
+            return SubmitOutcome(response, newly_submitted=False)
+        revising = response.status == Response.Status.REVISING
+        if not revising and not assignment.is_open(now):
+            if now < assignment.opens_at:
+                raise NotOpen(_("This assignment opens on %(when)s.") % {"when": _when(assignment.opens_at)})
+            raise SubmissionClosed(
+                _(
+                    "This assignment closed at its due time (%(when)s) and your teacher is not accepting late work. "
+                    "Your draft is saved."
+                )
+                % {"when": _when(assignment.due_at)}
+            )
+        if not response.body.strip():
+            raise IncompleteAnswer(_("Write your answer before you submit it. Your draft is saved."))
+        if prompt.is_position and not response.position:
+            raise IncompleteAnswer(_("Choose a position before you submit. Your draft is saved."))
+        is_late = response.is_late if revising else assignment.is_past_due(now)
+        updated = Response.objects.filter(pk=response.pk, version=response.version, status__in=EDITABLE).update(
+            status=Response.Status.SUBMITTED,
+            submitted_at=now,
+            is_late=is_late,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if updated != 1:  # cannot happen under the row lock; refuse rather than guess
+            response.refresh_from_db()
+            raise StaleVersion(response)
+        response.status = Response.Status.SUBMITTED
+        response.submitted_at = now
+        response.is_late = is_late
+        response.version += 1
+        ResponseVersion.objects.create(
+            response=response,
+            kind=ResponseVersion.Kind.SUBMITTED,
+            version=response.version,
+            created_at=now,
+            **Answer.of(response).as_fields(),
+        )
+        return SubmitOutcome(response, newly_submitted=True)
+
+
+def restore_version(*, student: User, response: Response, version: ResponseVersion, base_version: int) -> Response:
+    """Put an earlier version back as the draft; what was there is kept as a snapshot first."""
+    if response.student_id != student.pk or version.response_id != response.pk:
+        raise CourseworkError(_("That version is not part of your answer."))
+    answer = Answer.of(version)
+    answer = clean_answer(assignment=response.assignment, prompt=response.prompt, answer=answer, drop_unknown=True)
+    return save_draft(
+        student=student,
+        assignment=response.assignment,
+        prompt=response.prompt,
+        answer=answer,
+        base_version=base_version,
+        keep_previous=True,
+    )
+
+
+def mark_section_read(*, student: User, assignment: Assignment, section: Section) -> bool:
+    """Record that the student reached a section; True the first time."""
+    if section.lesson_id != assignment.lesson_id:
+        raise CourseworkError(_("That section is not part of this lesson."))
+    _read, created = SectionRead.objects.get_or_create(assignment=assignment, student=student, section=section)
+    return created
+
+
+def discussion_visible(*, assignment: Assignment, own_response: Response | None) -> bool:
+    """A student sees classmates' answers when discussion is on and, if the
+    teacher asked for it, once they have posted their own."""
+    if not assignment.discussion_on:
+        return False
+    if not assignment.post_first:
+        return True
+    return own_response is not None and own_response.status in (*POSTED, Response.Status.REVISING)
+
+
+def post_reply(*, author: User, response: Response, body: str) -> Reply:
+    """A brief reply to a classmate's posted answer, by a student who may see
+    the discussion or by the class's teacher."""
+    body = _normalise_text(body).strip()
+    if not body:
+        raise CourseworkError(_("Write a reply first."))
+    if len(body) > MAX_REPLY_CHARS:
+        raise CourseworkError(_("Keep replies brief: at most %(n)s characters.") % {"n": MAX_REPLY_CHARS})
+    assignment = response.assignment
+    if response.status not in POSTED or response.hidden:
+        raise CourseworkError(_("That answer is not open for replies."))
+    if assignment.classroom.teacher_id != author.pk:
+        if not Assignment.objects.for_student(author).filter(pk=assignment.pk).exists():
+            raise CourseworkError(_("That answer is not open for replies."))
+        own = Response.objects.filter(assignment=assignment, prompt_id=response.prompt_id, student=author).first()
+        if not discussion_visible(assignment=assignment, own_response=own):
+            raise CourseworkError(_("Post your own answer before you reply to classmates."))
+    reply = Reply(response=response, author=author, body=body)
+    reply.full_clean()
+    reply.save()
+    return reply
+
+
+def set_post_hidden(*, teacher: User, response: Response, hidden: bool) -> None:
+    if response.assignment.classroom.teacher_id != teacher.pk:
+        raise CourseworkError(_("Only the class's teacher can hide posts."))
+    Response.objects.filter(pk=response.pk).update(hidden=hidden)
+    response.hidden = hidden
+
+
+def set_reply_hidden(*, teacher: User, reply: Reply, hidden: bool) -> None:
+    if reply.response.assignment.classroom.teacher_id != teacher.pk:
+        raise CourseworkError(_("Only the class's teacher can hide replies."))
+    Reply.objects.filter(pk=reply.pk).update(hidden=hidden)
+    reply.hidden = hidden
+
+
+# Assignments ---------------------------------------------------------------
+
+
+def _check_schedule(opens_at: datetime.datetime, due_at: datetime.datetime | None) -> None:
+    if timezone.is_naive(opens_at) or (due_at is not None and timezone.is_naive(due_at)):
+        raise CourseworkError(_("Dates need a time zone."))
+    if due_at is not None and due_at <= opens_at:
+        raise CourseworkError(_("The due time must be after the opening time."))
+
+
+def _check_students(classroom: Classroom, students: Iterable[User]) -> list[User]:
+    students = list(students)
+    enrolled = set(
+        Enrollment.objects.filter(classroom=classroom, student__in=students).values_list("student_id", flat=True)
+    )
+    if any(s.pk not in enrolled for s in students):
+        raise CourseworkError(_("Choose students from this class only."))
+    return students
+
+
+def _prompts_for(lesson: Lesson, prompts: Iterable[Prompt]) -> list[Prompt]:
+    """The chosen prompts of this lesson; empty when they are all of them (empty means all)."""
+    chosen = [p for p in prompts if p.lesson_id == lesson.pk]
+    published = set(lesson.prompts.published().values_list("pk", flat=True))
+    if any(p.pk not in published for p in chosen):
+        raise CourseworkError(_("Choose published questions of the lesson only."))
+    if {p.pk for p in chosen} == published:
+        return []
+    return chosen
+
+
+@transaction.atomic
+def assign_lessons(
+    *,
+    teacher: User,
+    classroom: Classroom,
+    lessons: Iterable[Lesson],
+    opens_at: datetime.datetime,
+    due_at: datetime.datetime | None,
+    prompts: Iterable[Prompt] = (),
+    students: Iterable[User] = (),
+    discussion_on: bool = True,
+    post_first: bool = True,
+    late_policy: str = Assignment.LatePolicy.ACCEPT,
+) -> list[Assignment]:
+    """One assignment per lesson for the class (or the chosen students)."""
+    if classroom.teacher_id != teacher.pk or classroom.is_archived:
+        raise CourseworkError(_("You can only assign lessons to your own active classes."))
+    lessons = list(lessons)
+    if not lessons:
+        raise CourseworkError(_("Choose at least one lesson."))
+    if any(not lesson.is_published for lesson in lessons):
+        raise CourseworkError(_("Only published lessons can be assigned."))
+    _check_schedule(opens_at, due_at)
+    students = _check_students(classroom, students)
+    prompts = list(prompts)
+    stray = {p.pk for p in prompts} - {p.pk for p in prompts if p.lesson_id in {lesson.pk for lesson in lessons}}
+    if stray:
+        raise CourseworkError(_("Choose questions of the chosen lessons only."))
+    created = []
+    for lesson in lessons:
+        assignment = Assignment(
+            classroom=classroom,
+            lesson=lesson,
+            opens_at=opens_at,
+            due_at=due_at,
+            discussion_on=discussion_on,
+            post_first=post_first,
+            late_policy=late_policy,
+        )
+        assignment.full_clean()
+        assignment.save()
+        assignment.prompts.set(_prompts_for(lesson, prompts))
+        assignment.students.set(students)
+        created.append(assignment)
+    return created
+
+
+def _affected_submissions(assignment: Assignment, prompts: list[Prompt], students: list[User]) -> int:
+    """Posted answers that the new prompt/student choice would take off the assignment."""
+    posted = Response.objects.filter(assignment=assignment).exclude(status=Response.Status.DRAFT)
+    keep = Q()
+    if prompts:
+        keep &= Q(prompt__in=prompts)
+    if students:
+        keep &= Q(student__in=students)
+    return posted.exclude(keep).count() if (prompts or students) else 0
+
+
+@transaction.atomic
+def update_assignment(
+    *,
+    teacher: User,
+    assignment: Assignment,
+    opens_at: datetime.datetime,
+    due_at: datetime.datetime | None,
+    prompts: Iterable[Prompt] = (),
+    students: Iterable[User] = (),
+    discussion_on: bool = True,
+    post_first: bool = True,
+    late_policy: str = Assignment.LatePolicy.ACCEPT,
+    confirmed: bool = False,
+) -> Assignment:
+    """Change an assignment. Taking questions or students away from submitted
+    work is refused unless `confirmed`: their answers would drop off the
+    assignment's pages."""
+    if assignment.classroom.teacher_id != teacher.pk:
+        raise CourseworkError(_("You can only change your own assignments."))
+    _check_schedule(opens_at, due_at)
+    students = _check_students(assignment.classroom, students)
+    prompts = _prompts_for(assignment.lesson, prompts)
+    affected = _affected_submissions(assignment, prompts, students)
+    if affected and not confirmed:
+        raise NeedsConfirmation(
+            _(
+                "%(n)s submitted answer(s) belong to questions or students you removed; they would no longer "
+                "appear on this assignment. Tick the confirmation to go ahead."
+            )
+            % {"n": affected}
+        )
+    assignment.opens_at = opens_at
+    assignment.due_at = due_at
+    assignment.discussion_on = discussion_on
+    assignment.post_first = post_first
+    assignment.late_policy = late_policy
+    assignment.full_clean()
+    assignment.save()
+    assignment.prompts.set(prompts)
+    assignment.students.set(students)
+    return assignment
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    answers: int
+    submitted: int
+    students: int
+    feedback: int
+    replies: int
+    versions: int
+
+
+def deletion_impact(assignment: Assignment) -> DeletionImpact:
+    responses = Response.objects.filter(assignment=assignment)
+    return DeletionImpact(
+        answers=responses.count(),
+        submitted=responses.exclude(status=Response.Status.DRAFT).count(),
+        students=responses.values("student").distinct().count(),
+        feedback=Feedback.objects.filter(response__assignment=assignment).count(),
+        replies=Reply.objects.filter(response__assignment=assignment).count(),
+        versions=ResponseVersion.objects.filter(response__assignment=assignment).count(),
+    )
+
+
+@transaction.atomic
+def delete_assignment(*, teacher: User, assignment: Assignment, confirmed: bool = False) -> DeletionImpact:
+    """Delete the assignment and all work on it; refused once students have
+    submitted unless `confirmed`."""
+    locked = Assignment.objects.select_for_update().filter(pk=assignment.pk, classroom__teacher=teacher).first()
+    if locked is None:
+        raise CourseworkError(_("You can only delete your own assignments."))
+    impact = deletion_impact(locked)
+    if impact.submitted and not confirmed:
+        raise NeedsConfirmation(
+            _("Students have submitted %(n)s answer(s). Tick the confirmation to delete them with the assignment.")
+            % {"n": impact.submitted}
+        )
+    locked.delete()
+    return impact
