@@ -199,3 +199,33 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     response = factory.SubFactory(ResponseFactory)
     author = factory.SubFactory(StudentFactory)
     body = "I see it differently."
+
+
+class ResponseVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = lm.ResponseVersion
+
+    response = factory.SubFactory(ResponseFactory)
+    kind = lm.ResponseVersion.Kind.SUBMITTED
+    version = factory.SelfAttribute("response.version")
+    position = factory.SelfAttribute("response.position")
+    body = factory.SelfAttribute("response.body")
+    cited_sections = factory.SelfAttribute("response.cited_sections")
+    quoted_sentence = factory.SelfAttribute("response.quoted_sentence")
+
+
+class SectionReadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = lm.SectionRead
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    student = factory.SubFactory(StudentFactory)
+    section = factory.SubFactory(SectionFactory, lesson=factory.SelfAttribute("..assignment.lesson"))
+
+
+class CommentBankEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = lm.CommentBankEntry
+
+    teacher = factory.SubFactory(TeacherFactory)
+    text = factory.Sequence(lambda n: f"Name the source and its date ({n}).")
