@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("lessons.review_urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("admin/", admin.site.urls),
 ]
