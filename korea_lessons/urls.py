@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("accounts/", include("accounts.urls")),
     path("teach/", include("accounts.teach_urls")),
+    path("teach/", include("accounts.privacy_urls")),
     path("join/", account_views.join, name="join"),
     path("", include("lessons.coursework_urls")),
     path("", include("lessons.review_urls")),
