@@ -53,3 +53,13 @@ def reply_for_teacher(user, pk: int) -> Reply:
         "response__assignment__classroom"
     )
     return get_object_or_404(replies, pk=pk)
+
+
+def response_for_teacher(user, pk: int) -> Response:
+    """A student's answer in one of the teacher's classes, with what the review screen shows of it."""
+    if not user.is_authenticated:
+        raise Http404
+    answers = Response.objects.filter(assignment__classroom__teacher=user).select_related(
+        "assignment__lesson", "assignment__classroom", "prompt", "student", "feedback"
+    )
+    return get_object_or_404(answers, pk=pk)

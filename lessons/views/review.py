@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Classroom
 from lessons import charts, exports, review_services
+from lessons.access import assignment_for_teacher, classroom_for_teacher, response_for_teacher
 from lessons.diff import has_changes, word_diff
 from lessons.models import (
     RUBRIC,
@@ -41,23 +41,6 @@ CELL_STATES = [
     ("returned", gettext_lazy("Returned")),
     ("revising", gettext_lazy("Needs revision")),
 ]
-
-
-def _assignment_for_teacher(user, pk: int) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.for_teacher(user).select_related("lesson", "classroom"), pk=pk
-    )
-
-
-def _response_for_teacher(user, pk: int) -> Response:
-    if not user.is_authenticated:
-        raise Http404
-    return get_object_or_404(
-        Response.objects.filter(assignment__classroom__teacher=user).select_related(
-            "assignment__lesson", "assignment__classroom", "prompt", "student", "feedback"
-        ),
-        pk=pk,
-    )
 
 
 def _feedback_of(response: Response) -> Feedback | None:
@@ -97,7 +80,7 @@ def _students_in_order(assignment: Assignment) -> list:
 
 @login_required
 def progress(request, pk: int):
-    assignment = _assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_teacher(request.user, pk)
     prompts = list(assignment.assigned_prompts())
     students = _students_in_order(assignment)
     responses = {
@@ -199,7 +182,7 @@ def _first_to_final_flow(assignment: Assignment, prompts: list[Prompt], roster_i
 @login_required
 @require_POST
 def return_all(request, pk: int):
-    assignment = _assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_teacher(request.user, pk)
     count = review_services.return_all_reviewed(teacher=request.user, assignment=assignment)
     if count:
         messages.success(request, _("Returned %(count)s reviewed answers to their students.") % {"count": count})
@@ -255,7 +238,7 @@ def _revision_diff(response: Response) -> dict | None:
 
 @login_required
 def response_review(request, pk: int):
-    response = _response_for_teacher(request.user, pk)
+    response = response_for_teacher(request.user, pk)
     feedback = _feedback_of(response)
     if request.method == "POST":
         form = FeedbackForm(request.POST)
@@ -382,7 +365,7 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
 
 @login_required
 def export_csv(request, pk: int):
-    assignment = _assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_teacher(request.user, pk)
     rows = exports.assignment_rows(assignment, list(assignment.assigned_prompts()))
     name = exports.filename_for(assignment.classroom.name, assignment.lesson.slug)
     return _csv_response(exports.to_csv(rows), name)
@@ -390,6 +373,6 @@ def export_csv(request, pk: int):
 
 @login_required
 def gradebook(request, pk: int):
-    classroom = get_object_or_404(Classroom.objects.taught_by(request.user), pk=pk)
+    classroom = classroom_for_teacher(request.user, pk, active_only=False)
     rows = exports.gradebook_rows(classroom)
     return _csv_response(exports.to_csv(rows), exports.filename_for(classroom.name, "gradebook"))
