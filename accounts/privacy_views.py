@@ -4,7 +4,6 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .access import teacher_required
 from .privacy import delete_student, export_student_data, student_for_teacher
 
 
@@ -36,7 +36,7 @@ class DeleteStudentForm(forms.Form):
 
 @never_cache
 @require_GET
-@login_required
+@teacher_required
 def student_export(request, pk: int):
     student = student_for_teacher(teacher=request.user, student_id=pk)
     data = export_student_data(teacher=request.user, student=student)
@@ -50,7 +50,7 @@ def student_export(request, pk: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@login_required
+@teacher_required
 def student_delete(request, pk: int):
     student = student_for_teacher(teacher=request.user, student_id=pk)
     form = DeleteStudentForm(request.POST or None, student=student)
