@@ -550,7 +550,7 @@ def hide_reply(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def assign(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
-    form = AssignForm(request.POST or None, classroom=classroom)
+    form = AssignForm(request.POST if request.method == "POST" else None, classroom=classroom)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -599,7 +599,9 @@ def _edit_initial(assignment: Assignment) -> dict:
 @require_http_methods(["GET", "POST"])
 def edit_assignment(request, pk: int):
     assignment = assignment_for_teacher(request.user, pk)
-    form = AssignmentEditForm(request.POST or None, assignment=assignment, initial=_edit_initial(assignment))
+    form = AssignmentEditForm(
+        request.POST if request.method == "POST" else None, assignment=assignment, initial=_edit_initial(assignment)
+    )
     submitted = Response.objects.filter(assignment=assignment).exclude(status=Response.Status.DRAFT).count()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -629,7 +631,7 @@ def edit_assignment(request, pk: int):
 def delete_assignment(request, pk: int):
     assignment = assignment_for_teacher(request.user, pk)
     impact = services.deletion_impact(assignment)
-    form = DeleteAssignmentForm(request.POST or None)
+    form = DeleteAssignmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.delete_assignment(
