@@ -1,0 +1,137 @@
+"""A student's work in a real browser: autosave, recovery after a lost
+connection or session, one submission per double click, discussion after posting."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from lessons.models import Response, ResponseVersion
+from tests import factories as f
+from tests.lessons.coursework_setup import make_assignment, open_prompt
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def setup(db):
+    classroom = f.ClassroomFactory()
+    student = f.EnrollmentFactory(classroom=classroom, student__username="ana").student
+    assignment = make_assignment(classroom)
+    return {"classroom": classroom, "student": student, "assignment": assignment, "prompt": open_prompt(assignment)}
+
+
+def sign_in(page, username="ana"):
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def open_assignment(page, live_server, setup):
+    page.goto(f"{live_server.url}/accounts/login/?next=/learn/assignments/{setup['assignment'].pk}/")
+    sign_in(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(setup["assignment"].lesson.title)
+
+
+def answer_box(page, setup):
+    return page.locator(f"#prompt-{setup['prompt'].pk}").get_by_label("Your answer")
+
+
+def status_line(page, setup):
+    return page.locator(f"#prompt-{setup['prompt'].pk} [data-save-status]")
+
+
+def test_student_reads_types_sees_saved_and_finds_the_text_after_reload(page, live_server, setup, axe_check):
+    open_assignment(page, live_server, setup)
+    page.get_by_label("I have read this section").first.check()
+    box = answer_box(page, setup)
+    box.fill("Stalin wanted the Americans tied down far from Europe.")
+    expect(page.locator(f"#words-{setup['prompt'].pk}")).to_have_text("9 words")
+    box.press("Tab")
+    expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved \d\d:\d\d$"))
+    page.reload()
+    expect(answer_box(page, setup)).to_have_value("Stalin wanted the Americans tied down far from Europe.")
+    expect(page.get_by_label("I have read this section").first).to_be_checked()
+    axe_check(page)
+
+
+def test_text_typed_offline_and_after_the_session_ends_is_restored_after_signing_in(page, live_server, setup):
+    open_assignment(page, live_server, setup)
+    page.route("**/autosave/", lambda route: route.abort())
+    box = answer_box(page, setup)
+    box.fill("Written while the wifi was down.")
+    box.press("Tab")
+    expect(status_line(page, setup)).to_have_text("Not saved - retrying")
+    # The session ends too; the network comes back.
+    page.context.clear_cookies()
+    page.unroute("**/autosave/")
+    sign_in_link = page.get_by_role("link", name="Sign in again")
+    expect(sign_in_link).to_be_visible(timeout=15000)
+    expect(answer_box(page, setup)).to_have_value("Written while the wifi was down.")
+    assert not Response.objects.filter(body="Written while the wifi was down.").exists()
+    sign_in_link.click()
+    sign_in(page)
+    expect(answer_box(page, setup)).to_have_value("Written while the wifi was down.")
+    expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
+    assert Response.objects.get(student=setup["student"]).body == "Written while the wifi was down."
+
+
+def test_double_click_on_submit_makes_one_submission(page, live_server, setup):
+    open_assignment(page, live_server, setup)
+    answer_box(page, setup).fill("My final answer.")
+    page.locator(f"#prompt-{setup['prompt'].pk}").get_by_role("button", name="Submit").dblclick()
+    expect(page.get_by_text("Submitted.", exact=True)).to_be_visible()
+    assert Response.objects.get(student=setup["student"]).status == "submitted"
+    assert ResponseVersion.objects.filter(kind="submitted").count() == 1
+
+
+def test_discussion_appears_only_after_the_student_posts(page, live_server, setup):
+    from lessons import services
+
+    classmate = f.EnrollmentFactory(classroom=setup["classroom"]).student
+    services.submit_response(
+        student=classmate,
+        assignment=setup["assignment"],
+        prompt=setup["prompt"],
+        answer=services.Answer(body="The classmate thinks it backfired."),
+        base_version=0,
+    )
+    open_assignment(page, live_server, setup)
+    card = page.locator(f"#prompt-{setup['prompt'].pk}")
+    expect(card.get_by_text("Submit your answer to see your classmates' answers.")).to_be_visible()
+    expect(card.get_by_role("link", name="See classmates' answers and discuss")).to_have_count(0)
+    answer_box(page, setup).fill("I think it partly backfired.")
+    card.get_by_role("button", name="Submit").click()
+    page.locator(f"#prompt-{setup['prompt'].pk}").get_by_role(
+        "link", name="See classmates' answers and discuss"
+    ).click()
+    expect(page.get_by_text("The classmate thinks it backfired.")).to_be_visible()
+    page.get_by_label(re.compile("^Reply to")).fill("Which section shows that?")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_text("Which section shows that?")).to_be_visible()
+
+
+def test_a_stale_tab_is_shown_both_versions_to_choose_from(page, live_server, setup):
+    open_assignment(page, live_server, setup)
+    box = answer_box(page, setup)
+    box.fill("First words.")
+    box.press("Tab")
+    expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
+    other = page.context.new_page()
+    other.goto(page.url)
+    other_box = answer_box(other, setup)
+    other_box.fill("Written in the other tab.")
+    other_box.press("Tab")
+    expect(status_line(other, setup)).to_have_text(re.compile(r"^Saved "))
+    box.fill("Written in the first tab.")
+    box.press("Tab")
+    conflict = page.locator(f"#prompt-{setup['prompt'].pk} [data-conflict]")
+    expect(conflict).to_contain_text("Written in the other tab.")
+    expect(conflict).to_contain_text("Written in the first tab.")
+    assert Response.objects.get().body == "Written in the other tab."
+    conflict.get_by_role("button", name="Keep this tab's version").click()
+    expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
+    assert Response.objects.get().body == "Written in the first tab."
+    assert ResponseVersion.objects.filter(body="Written in the other tab.").exists()
