@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from .models import Classroom, Enrollment, User
 from .usernames import unique_usernames, username_base
@@ -103,10 +104,11 @@ def _hash_passwords(passwords: list[str]) -> list[str]:
 
 
 def _taken_usernames(bases: set[str]) -> set[str]:
-    taken: set[str] = set()
+    """Existing usernames that could clash with these bases, in one query."""
+    clashes = Q()
     for base in bases:
-        taken.update(User.objects.filter(username__istartswith=base).values_list("username", flat=True))
-    return taken
+        clashes |= Q(username__istartswith=base)
+    return set(User.objects.filter(clashes).values_list("username", flat=True))
 
 
 def bulk_add_students(*, classroom: Classroom, names: list[str]) -> list[LoginCard]:

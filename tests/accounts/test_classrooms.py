@@ -177,3 +177,17 @@ def test_other_teacher_cannot_see_my_archived_classes(client, classroom, other_t
     classroom.archive()
     client.force_login(other_teacher)
     assert classroom.name not in client.get(reverse("teach:archived")).content.decode()
+
+
+def test_archived_list_query_count_is_the_same_for_3_and_60_students(client, teacher, count_queries):
+    client.force_login(teacher)
+    small = factories.ClassroomFactory(teacher=teacher)
+    factories.EnrollmentFactory.create_batch(3, classroom=small)
+    small.archive()
+    few = count_queries(lambda: client.get(reverse("teach:archived")))
+    for _ in range(3):
+        big = factories.ClassroomFactory(teacher=teacher)
+        factories.EnrollmentFactory.create_batch(20, classroom=big)
+        big.archive()
+    many = count_queries(lambda: client.get(reverse("teach:archived")))
+    assert few == many

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Enrollment
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,11 @@ def test_teacher_switches_joining_off_and_on(client, teacher, classroom):
     client.post(url)
     classroom.refresh_from_db()
     assert classroom.joining_open
+
+
+def test_show_code_page_query_count_does_not_grow_with_the_class(client, teacher, classroom, count_queries):
+    client.force_login(teacher)
+    few = count_queries(lambda: client.get(reverse("teach:join_code", args=[classroom.pk])))
+    factories.EnrollmentFactory.create_batch(60, classroom=classroom)
+    many = count_queries(lambda: client.get(reverse("teach:join_code", args=[classroom.pk])))
+    assert few == many

@@ -239,3 +239,24 @@ def test_teacher_cannot_remove_a_student_of_another_class(client, signed_in_teac
     url = reverse("teach:student_remove", args=[classroom.pk, outsider_student.pk])
     assert client.post(url).status_code == 404
     assert outsider_student.enrollments.exists()
+
+
+def test_bulk_add_query_count_is_the_same_for_3_and_30_names(client, teacher, count_queries):
+    client.force_login(teacher)
+    small = factories.ClassroomFactory(teacher=teacher)
+    big = factories.ClassroomFactory(teacher=teacher)
+    few = count_queries(lambda: client.post(add_url(small), {"names": "\n".join(f"Ana {i}" for i in range(3))}))
+    many = count_queries(lambda: client.post(add_url(big), {"names": "\n".join(f"Ben {i}" for i in range(30))}))
+    assert few == many
+    assert big.enrollments.count() == 30
+
+
+def test_login_cards_query_count_is_the_same_for_3_and_30_cards(client, teacher, count_queries):
+    client.force_login(teacher)
+    small = factories.ClassroomFactory(teacher=teacher)
+    big = factories.ClassroomFactory(teacher=teacher)
+    client.post(add_url(small), {"names": "\n".join(f"Ana {i}" for i in range(3))})
+    few = count_queries(lambda: client.get(cards_url(small)))
+    client.post(add_url(big), {"names": "\n".join(f"Ben {i}" for i in range(30))})
+    many = count_queries(lambda: client.get(cards_url(big)))
+    assert few == many
