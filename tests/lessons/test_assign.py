@@ -106,6 +106,20 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, classroom):
     assert client.get(assign_url(classroom)).status_code == 302
 
 
+def test_class_page_links_to_assign_and_to_each_assignments_progress_edit_and_discussion(client, teacher, classroom):
+    assignment = make_assignment(classroom)
+    client.force_login(teacher)
+    page = client.get(classroom.get_absolute_url()).content.decode()
+    for url in (
+        reverse("coursework:assign", args=[classroom.pk]),
+        reverse("review:progress", args=[assignment.pk]),
+        reverse("coursework:edit", args=[assignment.pk]),
+        reverse("coursework:moderate", args=[assignment.pk]),
+        reverse("coursework:delete", args=[assignment.pk]),
+    ):
+        assert url in page
+
+
 def test_class_page_partial_links_to_progress_edit_and_discussion(teacher, classroom):
     from django.template.loader import render_to_string
 
@@ -116,7 +130,6 @@ def test_class_page_partial_links_to_progress_edit_and_discussion(teacher, class
     assert reverse("review:progress", args=[assignment.pk]) in html
     assert reverse("coursework:edit", args=[assignment.pk]) in html
     assert reverse("coursework:moderate", args=[assignment.pk]) in html
-    assert reverse("coursework:assign", args=[classroom.pk]) in html
 
 
 def edit_data(assignment, **extra):
