@@ -1,6 +1,7 @@
 """Teachers assign lessons to a class, edit and delete assignments."""
 
 import datetime
+import io
 import zoneinfo
 
 import pytest
@@ -205,4 +206,22 @@ def test_delete_without_any_work_needs_no_confirmation(client, teacher, classroo
     assignment = make_assignment(classroom)
     client.force_login(teacher)
     assert client.post(reverse("coursework:delete", args=[assignment.pk])).status_code == 302
+    assert not Assignment.objects.exists()
+
+
+def test_seed_demo_assigns_lesson_one_to_the_demo_class_once():
+    from django.core.management import call_command
+
+    make_lesson()
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    assignment = Assignment.objects.get()
+    assert assignment.classroom.teacher.username == "demo_teacher"
+    assert assignment.lesson.order == min(a.lesson.order for a in Assignment.objects.all())
+
+
+def test_seed_demo_assigns_nothing_without_a_published_lesson():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
     assert not Assignment.objects.exists()
