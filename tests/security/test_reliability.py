@@ -178,3 +178,27 @@ def test_a_fault_during_a_first_submission_never_leaves_a_submitted_answer_witho
     with time_machine.travel(NOW, tick=False):
         assert_no_partial_rows(submit, draft_only=save_only)
     assert Response.objects.get().versions.filter(kind="submitted").count() == 1
+
+
+def test_when_keeping_the_submitted_copy_fails_the_status_change_is_undone_too(scene):
+    """The plainest case: the status UPDATE runs, then storing the submitted copy fails."""
+    from unittest import mock
+
+    from lessons.models import ResponseVersion
+
+    assignment, prompt, student = scene
+    draft = services.save_draft(
+        student=student, assignment=assignment, prompt=prompt, answer=Answer(body="My answer."), base_version=0
+    )
+    with (
+        mock.patch.object(ResponseVersion.objects, "create", side_effect=InjectedFault("disk full")),
+        pytest.raises(InjectedFault),
+    ):
+        services.submit_response(
+            student=student, assignment=assignment, prompt=prompt, answer=None, base_version=draft.version, now=NOW
+        )
+    response = Response.objects.get()
+    assert response.status == Response.Status.DRAFT
+    assert response.version == draft.version
+    assert response.submitted_at is None
+    assert not ResponseVersion.objects.exists()
