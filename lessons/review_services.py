@@ -33,7 +33,7 @@ def _lock_response(*, teacher: User, response: Response, expected_version: int |
         raise ValidationError(_("You can only review answers from your own classes."))
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(
-            _("The student has changed this answer since you opened it. Reload the page to see the new version.")
+            _("This answer has changed since you opened it. Reload the page to see the current version.")
         )
     return locked
 

@@ -106,7 +106,9 @@ def progress(request, pk: int):
             state = cell_state(response)
             feedback = _feedback_of(response) if response else None
             reviewed = bool(
-                feedback and not feedback.is_released and state in {"submitted", "late"}
+                feedback
+                and not feedback.is_released
+                and state in {"submitted", "late"}
                 and (feedback.comment or feedback.total is not None)
             )
             to_return += reviewed
@@ -197,8 +199,15 @@ def _review_sequence(response: Response) -> list[Response]:
         Response.objects.filter(assignment_id=response.assignment_id, prompt_id=response.prompt_id)
         .exclude(status=Status.DRAFT)
         .select_related("student")
-        .only("pk", "status", "is_late", "student__display_name", "student__username",
-              "student__first_name", "student__last_name")
+        .only(
+            "pk",
+            "status",
+            "is_late",
+            "student__display_name",
+            "student__username",
+            "student__first_name",
+            "student__last_name",
+        )
         .order_by("student__display_name", "student__username", "pk")
     )
 
@@ -244,7 +253,9 @@ def response_review(request, pk: int):
         form = FeedbackForm(request.POST)
         action = request.POST.get("action")
         if action not in FeedbackForm.ACTIONS:
-            form.add_error(None, _("Choose what to do with the feedback: save a draft, return it, or ask for a revision."))
+            form.add_error(
+                None, _("Choose what to do with the feedback: save a draft, return it, or ask for a revision.")
+            )
         elif form.is_valid():
             result = _apply_feedback(request, response, form, action)
             if result is not None:
@@ -278,7 +289,9 @@ def _apply_feedback(request, response: Response, form: FeedbackForm, action: str
         review_services.add_comment_to_bank(teacher=request.user, text=form.cleaned_data["comment"])
     name = response.student.name
     if action == "draft":
-        messages.success(request, _("Draft feedback for %(name)s saved. The student cannot see it yet.") % {"name": name})
+        messages.success(
+            request, _("Draft feedback for %(name)s saved. The student cannot see it yet.") % {"name": name}
+        )
         return redirect("review:response", pk=response.pk)
     if action == "return":
         messages.success(request, _("Feedback returned to %(name)s.") % {"name": name})

@@ -51,9 +51,7 @@ def choose_level(page, criterion_first_label, steps):
         page.keyboard.press("ArrowDown")
 
 
-def test_teacher_reviews_two_answers_with_the_keyboard_and_the_student_sees_the_feedback(
-    page, live_server, axe_check
-):
+def test_teacher_reviews_two_answers_with_the_keyboard_and_the_student_sees_the_feedback(page, live_server, axe_check):
     teacher, assignment, _prompt, (ahn, baek) = a_class_with_answers(["Ahn Jiwoo", "Baek Minseo"])
     sign_in(page, live_server, teacher)
 

@@ -36,8 +36,18 @@ def make_review_class(*, teacher=None, students: int = 3, prompts: int = 2, sect
     return built
 
 
-def submitted(*, assignment, prompt, student, body="Stalin wanted America tied down in Asia.", position="",
-              late=False, cited=None, quote="", **extra) -> Response:
+def submitted(
+    *,
+    assignment,
+    prompt,
+    student,
+    body="Stalin wanted America tied down in Asia.",
+    position="",
+    late=False,
+    cited=None,
+    quote="",
+    **extra,
+) -> Response:
     """A submitted answer with its submitted version, as the submit service leaves it."""
     response = factories.ResponseFactory(
         assignment=assignment,

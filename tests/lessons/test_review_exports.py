@@ -22,7 +22,7 @@ def read_csv(reply) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_cells_that_could_run_as_formulas_are_prefixed(value):
     assert safe_cell(value) == "'" + value
 
@@ -54,11 +54,27 @@ def test_assignment_export_has_the_listed_columns_and_one_row_per_student_and_pr
     assert "attachment;" in reply["Content-Disposition"]
     header, *rows = read_csv(reply)
     assert header[:11] == [
-        "Student", "Username", "Prompt", "Status", "Position", "Answer", "Cited sections",
-        "Quoted sentence", "Word count", "Submitted at", "Late",
+        "Student",
+        "Username",
+        "Prompt",
+        "Status",
+        "Position",
+        "Answer",
+        "Cited sections",
+        "Quoted sentence",
+        "Word count",
+        "Submitted at",
+        "Late",
     ]
-    assert header[11:] == ["Claim", "Evidence", "Reasoning", "Use of sources", "Total (out of 16)", "Comment",
-                           "Feedback returned"]
+    assert header[11:] == [
+        "Claim",
+        "Evidence",
+        "Reasoning",
+        "Use of sources",
+        "Total (out of 16)",
+        "Comment",
+        "Feedback returned",
+    ]
     assert len(rows) == 2
     row = next(r for r in rows if r[0] == "김민준")
     assert row[3] == "Submitted"
@@ -80,13 +96,15 @@ def test_gradebook_has_one_row_per_student_and_one_column_per_assignment_with_re
     rc.students[0].save()
     s0, s1, s2 = rc.students
     returned = submitted(assignment=rc.assignment, prompt=rc.prompts[0], student=s0, status=Status.RETURNED)
-    factories.FeedbackFactory(response=returned, released_at=timezone.now(), claim=4, evidence=4, reasoning=3,
-                              sources=None)
+    factories.FeedbackFactory(
+        response=returned, released_at=timezone.now(), claim=4, evidence=4, reasoning=3, sources=None
+    )
     draft_feedback = submitted(assignment=rc.assignment, prompt=rc.prompts[0], student=s1)
     factories.FeedbackFactory(response=draft_feedback, released_at=None)
     second_answer = submitted(assignment=second, prompt=second_prompt, student=s1, status=Status.RETURNED)
-    factories.FeedbackFactory(response=second_answer, released_at=timezone.now(), claim=2, evidence=2,
-                              reasoning=2, sources=2)
+    factories.FeedbackFactory(
+        response=second_answer, released_at=timezone.now(), claim=2, evidence=2, reasoning=2, sources=2
+    )
     second.students.set([s1])
     client.force_login(rc.teacher)
 

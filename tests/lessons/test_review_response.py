@@ -121,7 +121,7 @@ def test_feedback_on_an_answer_changed_since_opening_is_refused(client, answer):
     reply = client.post(review_url(answer), {"action": "return", "comment": "Fine.", "version": stale})
 
     assert reply.status_code == 400
-    assert "changed this answer since you opened it" in reply.content.decode()
+    assert "This answer has changed since you opened it." in reply.content.decode()
     assert not Feedback.objects.filter(response=answer).exists()
 
 

@@ -87,8 +87,9 @@ def test_resubmitted_answer_is_not_returned_by_return_all_until_reviewed_again(r
 
 
 def test_return_all_skips_empty_drafts(rc, answer):
-    factories.FeedbackFactory(response=answer, claim=None, evidence=None, reasoning=None, sources=None, comment="",
-                              released_at=None)
+    factories.FeedbackFactory(
+        response=answer, claim=None, evidence=None, reasoning=None, sources=None, comment="", released_at=None
+    )
     assert services.return_all_reviewed(teacher=rc.teacher, assignment=rc.assignment) == 0
     answer.refresh_from_db()
     assert answer.status == Status.SUBMITTED
@@ -115,8 +116,15 @@ def test_student_partial_shows_nothing_for_draft_feedback(answer):
 
 
 def test_student_partial_shows_scores_with_level_descriptions_and_the_comment_once_returned(answer):
-    feedback = factories.FeedbackFactory(response=answer, released_at=timezone.now(), claim=4, evidence=1,
-                                         reasoning=None, sources=2, comment="Well weighed.")
+    feedback = factories.FeedbackFactory(
+        response=answer,
+        released_at=timezone.now(),
+        claim=4,
+        evidence=1,
+        reasoning=None,
+        sources=2,
+        comment="Well weighed.",
+    )
     html = render_to_string("review/includes/student_feedback.html", {"feedback": feedback})
     assert "Claim: level 4 of 4" in html
     assert "A clear, precise position that weighs how far it holds." in html
@@ -144,7 +152,10 @@ def test_word_diff_of_identical_text_has_no_marks():
 def test_position_split_keeps_prompt_order_and_percentages():
     chart = position_split(["Yes", "Partly", "No"], ["No", "Yes", "No", "", "Gone"])
     assert [(b.label, b.count, b.percent) for b in chart.bars] == [
-        ("Yes", 1, 25), ("Partly", 0, 0), ("No", 2, 50), ("Gone", 1, 25),
+        ("Yes", 1, 25),
+        ("Partly", 0, 0),
+        ("No", 2, 50),
+        ("Gone", 1, 25),
     ]
     assert chart.total == 4
     assert max(b.width for b in chart.bars) > 0
