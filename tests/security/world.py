@@ -137,7 +137,7 @@ def build_world(mark: str = "") -> World:
     comment = lm.CommentBankEntry.objects.create(teacher=teacher, text=named("Cite the reading."))
     other_comment = lm.CommentBankEntry.objects.create(teacher=other_teacher, text=named("Use evidence."))
 
-    group = Group.objects.create(name="Content editors")
+    group, _ = Group.objects.get_or_create(name="Content editors")
     group.permissions.add(Permission.objects.get(codename="change_lesson"))
     staff.groups.add(group)
     staff.user_permissions.add(Permission.objects.get(codename="view_classroom"))
