@@ -339,9 +339,14 @@ def _review_context(request, response: Response, feedback: Feedback | None, form
 
 
 def _back(request, fallback: str) -> str:
+    """The page the form came from, if it is a path on this site; otherwise `fallback`."""
     target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

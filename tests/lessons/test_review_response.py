@@ -222,9 +222,11 @@ def test_teacher_adds_and_removes_comment_bank_entries(client, answer):
     assert not CommentBankEntry.objects.filter(teacher=rc.teacher).exists()
 
 
-def test_comment_bank_redirect_ignores_other_sites(client, teacher):
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "teach:dashboard", "x-y", "/a\x00b"])
+def test_comment_bank_redirect_only_goes_back_to_a_page_on_this_site(client, teacher, target):
     client.force_login(teacher)
-    reply = client.post(reverse("review:comment_bank_add"), {"text": "Good.", "next": "https://evil.example/"})
+    reply = client.post(reverse("review:comment_bank_add"), {"text": "Good.", "next": target})
+    assert reply.status_code == 302
     assert reply["Location"] == reverse("teach:dashboard")
 
 
