@@ -555,11 +555,11 @@ class ScaleoutStudent(Student):
     student would click again), then keep reading. Every confirmed hand-in is checked in the
     database afterwards."""
 
-    wait_time = constant(1)
+    wait_time = constant(2)
 
     def on_start(self):
         super().on_start()
-        self.saves_before_submit = random.randint(3, 25)
+        self.saves_before_submit = random.randint(2, 16)
         self.done = False
         gevent.sleep(random.uniform(0, 2))
         self.open_assignment()

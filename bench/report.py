@@ -55,7 +55,7 @@ def render_bench(report: dict) -> str:
         f"(5 of 30 per teacher, plus one class of 150), the whole unit assigned to every class, "
         f"{school['responses']:,} answers with their versions, feedback and discussion replies. "
         f"Set-up: migrate {report['setup']['migrate_s']} s, unit and school {report['setup']['seed_s']} s, "
-        f"collectstatic {report['setup']['collectstatic_s']} s, sessions and plan {report['setup']['plan_s']} s.",
+        f"waiting for collectstatic (run beside the seeding) {report['setup']['collectstatic_wait_s']} s, sessions and plan {report['setup']['plan_s']} s.",
         "",
         "## Targets",
         "",
