@@ -211,6 +211,27 @@ def test_the_delete_page_asks_for_confirmation_and_deletes_only_when_given(clien
     assert not User.objects.filter(pk=world.student.pk).exists()
 
 
+def test_after_deleting_from_a_roster_the_teacher_is_back_on_that_roster(client):
+    world = build_world()
+    client.force_login(world.teacher)
+    url = reverse("privacy_tools:student_delete", args=[world.student.pk]) + f"?from={world.classroom.pk}"
+    page = client.get(url)
+    assert f'href="{reverse("teach:classroom", args=[world.classroom.pk])}"'.encode() in page.content
+    response = client.post(url, {"confirm_username": world.student.username})
+    assert response["Location"] == reverse("teach:classroom", args=[world.classroom.pk])
+
+
+def test_a_from_that_is_not_the_teachers_class_goes_to_the_dashboard(client):
+    world = build_world()
+    client.force_login(world.teacher)
+    for bad in (str(world.other_classroom.pk), "abc", "https://evil.example/", "99999999999999999999"):
+        url = reverse("privacy_tools:student_delete", args=[world.student.pk]) + f"?from={bad}"
+        response = client.post(url, {"confirm_username": world.student.username})
+        assert response["Location"] == reverse("teach:dashboard"), bad
+        world = build_world()
+        client.force_login(world.teacher)
+
+
 def test_a_deleted_students_open_session_no_longer_works(client):
     world = build_world()
     client.force_login(world.student)
