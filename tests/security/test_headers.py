@@ -168,3 +168,16 @@ def test_json_responses_carry_the_policy_and_nosniff(client):
     assert response["Content-Type"] == "application/json"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert_strict_csp(response)
+
+
+def test_a_server_error_page_keeps_the_headers_and_shows_no_detail(settings):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.security.crash_urls"
+    settings.DEBUG = False
+    response = Client(raise_request_exception=False).get("/crash-for-tests/")
+    assert response.status_code == 500
+    assert b"hunter2" not in response.content
+    assert b"Traceback" not in response.content
+    assert_strict_csp(response)
+    assert response.headers["X-Frame-Options"] == "DENY"
