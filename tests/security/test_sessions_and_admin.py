@@ -145,3 +145,25 @@ def test_a_form_post_with_its_csrf_token_is_accepted():
         {"username": teacher.username, "password": "correct-horse-battery", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
+
+
+def test_every_url_refuses_a_post_without_a_csrf_token():
+    """Found through the resolver, so a new form cannot be forgotten; no view is csrf_exempt."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from .test_access_matrix import url_for
+    from .urlwalk import project_routes
+    from .world import build_world
+
+    world = build_world()
+    accepted = []
+    for route in project_routes():
+        url = url_for(world, route)
+        for user in (AnonymousUser(), world.teacher, world.student):
+            client = Client(enforce_csrf_checks=True)
+            if user.is_authenticated:
+                client.force_login(user)
+            response = client.post(url, {"body": "x", "name": "x", "confirm_username": world.student.username})
+            if response.status_code != 403:
+                accepted.append(f"{route.name} as {user}: {response.status_code}")
+    assert not accepted, "\n".join(accepted)
