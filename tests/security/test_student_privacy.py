@@ -260,3 +260,12 @@ def test_the_export_makes_the_same_number_of_queries_however_much_work_there_is(
         factories.FeedbackFactory(response=response)
         factories.ReplyFactory(response=response, author=world.student)
     assert count_queries(lambda: export_student_data(teacher=world.teacher, student=world.student)) == few
+
+
+def test_the_roster_links_each_student_to_their_data_and_to_deletion(client):
+    world = build_world()
+    client.force_login(world.teacher)
+    page = client.get(reverse("teach:classroom", args=[world.classroom.pk])).content.decode()
+    for student in (world.student, world.classmate):
+        assert reverse("privacy_tools:student_export", args=[student.pk]) in page
+        assert f'{reverse("privacy_tools:student_delete", args=[student.pk])}?from={world.classroom.pk}' in page
