@@ -209,8 +209,6 @@ def walk_student_journey(page: Page, base_url: str, world: World, actor: Mouse, 
     assert revised.versions.filter(kind="submitted").count() == 2
 
 
-def test_student_joins_reads_answers_survives_a_lost_session_discusses_and_revises(
-    page, live_server, world, axe_check
-):
+def test_student_joins_reads_answers_survives_a_lost_session_discusses_and_revises(page, live_server, world, axe_check):
     page.set_viewport_size(DESKTOP)
     walk_student_journey(page, live_server.url, world, Mouse(page), lambda: axe_check(page))
