@@ -66,7 +66,7 @@ THROUGHPUT = [
     ("review", "review answer"),
 ]
 THROUGHPUT_USERS = 10
-THROUGHPUT_SECONDS = 8
+THROUGHPUT_SECONDS = 7
 THROUGHPUT_WARMUP = 2
 
 
@@ -349,6 +349,7 @@ def run_locust(
         BENCH_SCENARIO=scenario,
         BENCH_OUT=str(out),
         BENCH_PASSWORD=PASSWORD,
+        BENCH_HOST=host,
         **(extra or {}),
     )
     server_cpu = sum(s.cpu_seconds() for s in servers)
@@ -520,7 +521,7 @@ def run_phases(args, work: Path, host: str, env: dict, server: Server, plan: dic
         work,
         host,
         users=None,
-        seconds=max_steps * step_seconds + 5,
+        seconds=max_steps * (step_seconds + 20) + 5,
         env=env,
         servers=[server],
         extra={"BENCH_STEPS": steps, "BENCH_WARMUP": "0"},
@@ -793,7 +794,7 @@ def main() -> None:
     parser.add_argument("--phase-seconds", type=int, default=THROUGHPUT_SECONDS)
     parser.add_argument(
         "--steps",
-        default="1000,1000,6000,18,6,200,7",
+        default="500,500,6000,15,5,200,6",
         help="step search: start,step,max students,seconds per step,settle seconds,p95 ms,max steps",
     )
     parser.add_argument("--scaleout-users", type=int, default=300)
