@@ -44,6 +44,19 @@
     };
   }
 
+  // What the server sent with the page, whatever the student typed since.
+  function readDefaults(form) {
+    var position = Array.prototype.filter.call(form.querySelectorAll("input[name=position]"), function (el) { return el.defaultChecked; })[0];
+    var quote = form.querySelector("input[name=quoted_sentence]");
+    return {
+      position: position ? position.value : "",
+      body: form.querySelector("[data-body]").defaultValue.replace(/\r\n?/g, "\n"),
+      cited_sections: Array.prototype.filter.call(form.querySelectorAll("input[name=cited_sections]"), function (el) { return el.defaultChecked; })
+        .map(function (el) { return parseInt(el.value, 10); }),
+      quoted_sentence: quote ? quote.defaultValue : ""
+    };
+  }
+
   function writeAnswer(form, answer) {
     form.querySelectorAll("input[name=position]").forEach(function (el) { el.checked = el.value === answer.position; });
     form.querySelector("[data-body]").value = answer.body || "";
@@ -69,6 +82,8 @@
     var body = form.querySelector("[data-body]");
     var dirty = false, inFlight = false, blocked = false, timer = null, retry = null, submitting = false;
     var keepPrevious = false;
+    var lastSaved = readDefaults(form);
+    var lastSent = lastSaved;
 
     function showStatus(text, isError) {
       status.textContent = text;
@@ -152,6 +167,7 @@
       keepSaved.addEventListener("click", function () {
         writeAnswer(form, current);
         versionInput.value = current.version;
+        lastSaved = current;
         dirty = false; blocked = false;
         forget();
         updateCount();
@@ -173,6 +189,7 @@
       if (!dirty || inFlight || blocked || submitting) return;
       inFlight = true;
       var answer = readAnswer(form);
+      lastSent = answer;
       var payload = Object.assign({ version: parseInt(versionInput.value, 10), keep_previous: keepPrevious }, answer);
       dirty = false;
       fetch(url, {
@@ -189,6 +206,7 @@
         return res.json().then(function (data) {
           if (res.ok) {
             versionInput.value = data.version;
+            lastSaved = answer;
             keepPrevious = false;
             signinBox.hidden = true;
             if (sameAnswer(readAnswer(form), answer)) forget(); else remember();
@@ -238,7 +256,11 @@
 
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
-    form.addEventListener("focusout", function () { if (dirty) save(); });
+    form.addEventListener("focusout", function () {
+      // Catches text typed before this script ran.
+      if (!dirty && !blocked && !sameAnswer(readAnswer(form), inFlight ? lastSent : lastSaved)) dirty = true;
+      if (dirty) save();
+    });
     window.addEventListener("online", function () { if (dirty) save(); });
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden" && dirty) save(); });
 
@@ -255,6 +277,7 @@
       }, 0);
     });
     updateCount();
+    if (!dirty && !blocked && !sameAnswer(readAnswer(form), lastSaved)) changed();
   }
 
   document.querySelectorAll("[data-storage-clear]").forEach(function (el) {

@@ -11,11 +11,18 @@
     return input ? input.value : "";
   }
 
+  // One request at a time: reaching several short sections at once sends them in turn.
+  var queue = Promise.resolve();
+
   function markRead(form) {
     var box = form.querySelector("[data-read-toggle]");
     if (!box || box.disabled || form.dataset.sending) return;
     form.dataset.sending = "1";
-    fetch(form.action, {
+    queue = queue.then(function () { return send(form, box); });
+  }
+
+  function send(form, box) {
+    return fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form), "X-Requested-With": "XMLHttpRequest" }
@@ -26,6 +33,8 @@
       if (counter) counter.textContent = String(document.querySelectorAll("[data-read-toggle]:checked").length);
     }).catch(function () {
       box.checked = false;
+      // Try again later (signed out, offline): the student may still be reading.
+      if (observer) window.setTimeout(function () { observer.observe(form.querySelector("[data-read-sentinel]")); }, 10000);
     }).finally(function () { delete form.dataset.sending; });
   }
 
@@ -34,8 +43,9 @@
     var box = form.querySelector("[data-read-toggle]");
     if (box) box.addEventListener("change", function () { if (box.checked) markRead(form); });
   });
+  var observer = null;
   if ("IntersectionObserver" in window) {
-    var observer = new IntersectionObserver(function (entries) {
+    observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         if (entry.isIntersecting) {
           observer.unobserve(entry.target);

@@ -33,6 +33,8 @@ def open_assignment(page, live_server, setup):
     page.goto(f"{live_server.url}/accounts/login/?next=/learn/assignments/{setup['assignment'].pk}/")
     sign_in(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(setup["assignment"].lesson.title)
+    # Sections in view are marked read at once; let that finish (the test server is one SQLite writer).
+    page.wait_for_load_state("networkidle")
 
 
 def answer_box(page, setup):
@@ -43,9 +45,21 @@ def status_line(page, setup):
     return page.locator(f"#prompt-{setup['prompt'].pk} [data-save-status]")
 
 
+def type_and_wait_for_saved(page, setup, text):
+    # The in-memory SQLite of the test server refuses two writers at once, so
+    # let the autosave (fired when focus leaves the box) finish before submitting.
+    answer_box(page, setup).fill(text)
+    answer_box(page, setup).press("Tab")
+    expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
+
+
 def test_student_reads_types_sees_saved_and_finds_the_text_after_reload(page, live_server, setup, axe_check):
     open_assignment(page, live_server, setup)
-    page.get_by_label("I have read this section").first.check()
+    # Reaching the end of a section marks it read.
+    first_section = page.get_by_label("I have read this section").first
+    first_section.scroll_into_view_if_needed()
+    expect(first_section).to_be_checked()
+    expect(page.locator("[data-read-count]")).not_to_have_text("0")
     box = answer_box(page, setup)
     box.fill("Stalin wanted the Americans tied down far from Europe.")
     expect(page.locator(f"#words-{setup['prompt'].pk}")).to_have_text("9 words")
@@ -80,14 +94,14 @@ def test_text_typed_offline_and_after_the_session_ends_is_restored_after_signing
 
 def test_double_click_on_submit_makes_one_submission(page, live_server, setup):
     open_assignment(page, live_server, setup)
-    answer_box(page, setup).fill("My final answer.")
+    type_and_wait_for_saved(page, setup, "My final answer.")
     page.locator(f"#prompt-{setup['prompt'].pk}").get_by_role("button", name="Submit").dblclick()
     expect(page.get_by_text("Submitted.", exact=True)).to_be_visible()
     assert Response.objects.get(student=setup["student"]).status == "submitted"
     assert ResponseVersion.objects.filter(kind="submitted").count() == 1
 
 
-def test_discussion_appears_only_after_the_student_posts(page, live_server, setup):
+def test_discussion_appears_only_after_the_student_posts(page, live_server, setup, axe_check):
     from lessons import services
 
     classmate = f.EnrollmentFactory(classroom=setup["classroom"]).student
@@ -102,7 +116,7 @@ def test_discussion_appears_only_after_the_student_posts(page, live_server, setu
     card = page.locator(f"#prompt-{setup['prompt'].pk}")
     expect(card.get_by_text("Submit your answer to see your classmates' answers.")).to_be_visible()
     expect(card.get_by_role("link", name="See classmates' answers and discuss")).to_have_count(0)
-    answer_box(page, setup).fill("I think it partly backfired.")
+    type_and_wait_for_saved(page, setup, "I think it partly backfired.")
     card.get_by_role("button", name="Submit").click()
     page.locator(f"#prompt-{setup['prompt'].pk}").get_by_role(
         "link", name="See classmates' answers and discuss"
@@ -111,6 +125,24 @@ def test_discussion_appears_only_after_the_student_posts(page, live_server, setu
     page.get_by_label(re.compile("^Reply to")).fill("Which section shows that?")
     page.get_by_role("button", name="Post reply").click()
     expect(page.get_by_text("Which section shows that?")).to_be_visible()
+    axe_check(page)
+
+
+def test_teacher_assigns_a_lesson_from_the_class_page(page, live_server, setup, axe_check):
+    classroom = setup["classroom"]
+    lesson = setup["assignment"].lesson
+    page.goto(f"{live_server.url}/accounts/login/?next=/teach/classes/{classroom.pk}/assign/")
+    sign_in(page, classroom.teacher.username)
+    axe_check(page)
+    page.get_by_label(f"{lesson.order}. {lesson.title}").check()
+    page.get_by_label("Due at").fill("2099-05-01T15:00")
+    page.get_by_label("Close at the due time").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("Assigned 1 lesson(s)")).to_be_visible()
+    from lessons.models import Assignment
+
+    newest = Assignment.objects.latest("pk")
+    assert newest.late_policy == "close" and newest.post_first and newest.due_at.year == 2099
 
 
 def test_a_stale_tab_is_shown_both_versions_to_choose_from(page, live_server, setup):
@@ -121,6 +153,7 @@ def test_a_stale_tab_is_shown_both_versions_to_choose_from(page, live_server, se
     expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
     other = page.context.new_page()
     other.goto(page.url)
+    other.wait_for_load_state("load")
     other_box = answer_box(other, setup)
     other_box.fill("Written in the other tab.")
     other_box.press("Tab")
