@@ -82,6 +82,7 @@
     var body = form.querySelector("[data-body]");
     var dirty = false, inFlight = false, blocked = false, timer = null, retry = null, submitting = false;
     var keepPrevious = false;
+    var submitWaiting = false, waitingSubmitter = null;
     var lastSaved = readDefaults(form);
     var lastSent = lastSaved;
 
@@ -231,6 +232,11 @@
         scheduleRetry();
       }).finally(function () {
         inFlight = false;
+        if (submitWaiting) {
+          // Submit now, with the version this save got; not if it needs the student (a conflict, signing in).
+          submitWaiting = false;
+          if (!blocked) { form.requestSubmit(waitingSubmitter); return; }
+        }
         if (dirty && !blocked && !timer) timer = window.setTimeout(save, SAVE_EVERY_MS);
       });
     }
@@ -267,6 +273,14 @@
     form.addEventListener("submit", function (event) {
       // One submission per click, however many clicks: the server is idempotent too.
       if (submitting) { event.preventDefault(); return; }
+      if (inFlight) {
+        // A save is on its way and will change the version: submitting the old
+        // one now would be refused as if another tab had saved. Wait for it.
+        event.preventDefault();
+        submitWaiting = true;
+        waitingSubmitter = event.submitter || null;
+        return;
+      }
       submitting = true;
       if (timer) { window.clearTimeout(timer); timer = null; }
       remember();
