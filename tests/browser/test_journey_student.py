@@ -109,6 +109,8 @@ def walk_student_journey(page: Page, base_url: str, world: World, actor: Mouse, 
 
     # Read the lesson on its public page.
     open_main_menu_item(actor, "Lessons")
+    expect(page.get_by_role("heading", name="Lessons", level=1)).to_be_visible()
+    check_page()
     actor.press(page.get_by_role("link", name=re.compile(LESSON)).first)
     expect(page.get_by_role("heading", level=1)).to_contain_text(LESSON)
     check_page()
