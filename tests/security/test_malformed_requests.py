@@ -185,13 +185,3 @@ def test_query_strings_with_nonsense_do_not_break_any_page():
                 failures.append(f"GET {url} as {user}: {status}\n{body}")
     assert not failures, "\n\n".join(failures)
 
-
-def test_sign_in_never_redirects_to_another_site():
-    world = build_world()
-    client = Client()
-    response = client.post(
-        reverse("accounts:login") + "?next=https://evil.example/",
-        {"username": world.teacher.username, "password": "correct-horse-battery", "next": "https://evil.example/"},
-    )
-    assert response.status_code == 302
-    assert not response["Location"].startswith(("http://", "https://", "//"))

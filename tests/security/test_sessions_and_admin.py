@@ -167,3 +167,59 @@ def test_every_url_refuses_a_post_without_a_csrf_token():
             if response.status_code != 403:
                 accepted.append(f"{route.name} as {user}: {response.status_code}")
     assert not accepted, "\n".join(accepted)
+
+
+def test_when_a_teacher_resets_a_students_password_the_students_open_sessions_end(client):
+    """Someone who knows an old password (or holds an old cookie) is out as soon as it is reset."""
+    from tests.security.world import build_world
+
+    world = build_world()
+    student_browser = Client()
+    post_sign_in(student_browser, world.student.username)
+    assert student_browser.get(reverse("coursework:learn")).status_code == 200
+
+    client.force_login(world.teacher)
+    response = client.post(reverse("teach:student_reset_password", args=[world.classroom.pk, world.student.pk]))
+    assert response.status_code == 302
+
+    response = student_browser.get(reverse("coursework:learn"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_changing_your_own_password_ends_your_other_sessions_but_keeps_this_one():
+    teacher = factories.TeacherFactory()
+    laptop, phone = Client(), Client()
+    post_sign_in(laptop, teacher.username)
+    post_sign_in(phone, teacher.username)
+    response = laptop.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-brand-new-passphrase-42",
+            "new_password2": "a-brand-new-passphrase-42",
+        },
+    )
+    assert response.status_code == 302
+    assert laptop.get(reverse("teach:dashboard")).status_code == 200
+    assert phone.get(reverse("teach:dashboard")).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_sign_out_never_sends_people_to_another_site(client, target):
+    client.force_login(factories.TeacherFactory())
+    response = client.post(reverse("accounts:logout") + f"?next={target}")
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    assert not response["Location"].startswith("javascript:")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_sign_in_never_sends_people_to_another_site(client, target):
+    teacher = factories.TeacherFactory()
+    response = client.post(
+        reverse("accounts:login") + f"?next={target}",
+        {"username": teacher.username, "password": "correct-horse-battery", "next": target},
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
