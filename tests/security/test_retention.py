@@ -151,3 +151,35 @@ def test_a_class_archived_just_now_is_kept_whatever_the_clock(settings):
     with time_machine.travel(NOW + datetime.timedelta(days=2), tick=False):
         call_command("purge_old_data", stdout=StringIO())
     assert not Classroom.objects.filter(pk=classroom.pk).exists()
+
+
+def test_a_student_removed_from_a_class_goes_when_that_class_is_purged(settings):
+    settings.ARCHIVED_CLASS_RETENTION_DAYS = 365
+    expired = classroom_with_work(archived_days_ago=400)
+    removed = expired.enrollments.get().student
+    Enrollment.objects.filter(student=removed).delete()  # removed from the class; the work stayed
+    assert Response.objects.filter(student=removed).exists()
+    purge()
+    assert not User.objects.filter(pk=removed.pk).exists()
+
+
+def test_students_in_no_class_are_deleted_only_after_a_year_without_signing_in(settings):
+    settings.ARCHIVED_CLASS_RETENTION_DAYS = 365
+    year = datetime.timedelta(days=365)
+    with time_machine.travel(NOW - year - datetime.timedelta(days=30), tick=False):
+        idle = factories.StudentFactory()
+        never_signed_in = factories.StudentFactory()
+        came_back = factories.StudentFactory()
+        in_a_class = factories.EnrollmentFactory().student
+        teacher = factories.TeacherFactory()
+    User.objects.filter(pk__in=[idle.pk, in_a_class.pk, teacher.pk]).update(last_login=NOW - year - datetime.timedelta(days=1))
+    User.objects.filter(pk=came_back.pk).update(last_login=NOW - datetime.timedelta(days=2))
+    with time_machine.travel(NOW - datetime.timedelta(days=10), tick=False):
+        new = factories.StudentFactory()
+
+    purge()
+
+    remaining = set(User.objects.values_list("pk", flat=True))
+    assert idle.pk not in remaining
+    assert never_signed_in.pk not in remaining
+    assert {came_back.pk, in_a_class.pk, teacher.pk, new.pk} <= remaining

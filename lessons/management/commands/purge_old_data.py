@@ -2,7 +2,8 @@
 
 - classes archived more than ARCHIVED_CLASS_RETENTION_DAYS ago, with their
   roster, assignments and all the work done on them; students who are left
-  with no class at all are deleted with everything of theirs;
+  with no class at all are deleted with everything of theirs, and so are
+  students in no class who have not signed in for that long;
 - sign-in records (django-axes attempts, logs and failure logs) older than
   SIGNIN_RECORD_RETENTION_DAYS;
 - expired sessions.
@@ -15,10 +16,12 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Classroom, Enrollment, User
 from accounts.privacy import erase_student
+from lessons.models import Response
 
 
 def purge_old_data(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
@@ -38,13 +41,17 @@ def purge_old_data(*, now: datetime.datetime | None = None, dry_run: bool = Fals
 
     with transaction.atomic():
         expired_classes = Classroom.objects.filter(archived_at__lt=class_cutoff)
+        # Everyone who was in these classes, including students removed from them
+        # whose work stayed behind.
         student_ids = set(
             Enrollment.objects.filter(classroom__in=expired_classes).values_list("student_id", flat=True)
-        )
+        ) | set(Response.objects.filter(assignment__classroom__in=expired_classes).values_list("student_id", flat=True))
         add(expired_classes.delete()[1])
-        # Students whose only classes were these have nothing left to do here.
-        classless = User.objects.students().filter(pk__in=student_ids, enrollments__isnull=True)
-        for student in classless:
+        # Students whose only classes were these have nothing left to do here; nor
+        # have students in no class who have not signed in for the same period.
+        classless = User.objects.students().filter(enrollments__isnull=True)
+        unused = Q(last_login__lt=class_cutoff) | Q(last_login__isnull=True, date_joined__lt=class_cutoff)
+        for student in classless.filter(Q(pk__in=student_ids) | unused).distinct():
             add(erase_student(student=student))
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             add(model.objects.filter(attempt_time__lt=signin_cutoff).delete()[1])
