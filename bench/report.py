@@ -17,6 +17,7 @@ def _machine(m: dict) -> list[str]:
         f"| PostgreSQL / Redis | {m['postgresql']} / {m['redis']} |",
         f"| gunicorn | {m['gunicorn_workers']} sync workers per server (gunicorn.conf.py) |",
         f"| load average at start | {', '.join(str(x) for x in m['load_average_at_start'])} |",
+        f"| process priority | {m.get('priority', 'normal')} |",
         f"| commit | {m['commit']} |",
     ]
 
