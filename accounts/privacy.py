@@ -6,6 +6,7 @@ holds about the student, and delete the student's account with every row that
 belongs to it.
 """
 
+from collections.abc import Iterable
 from importlib import import_module
 from typing import Any
 
@@ -160,35 +161,48 @@ def export_student_data(*, teacher: User, student: User) -> dict[str, Any]:
     }
 
 
-def erase_student(*, student: User) -> dict[str, int]:
-    """Delete the student's account and every row that belongs to it.
+def erase_students(*, students: Iterable[User]) -> dict[str, int]:
+    """Delete the students' accounts and every row that belongs to them.
 
     The cascade takes enrolments, answers (with their versions, feedback and
-    the replies under them), the student's own replies, reading progress and
-    the student's place on assignments. What no foreign key ties to the
-    account is removed here by hand: sign-in records (django-axes keeps the
-    username), open sessions, and admin history about the account.
+    the replies under them), the students' own replies, reading progress and
+    their places on assignments. What no foreign key ties to an account is
+    removed here by hand: sign-in records (django-axes keeps the username),
+    open sessions, and admin history about the account.
     Returns the number of rows deleted per model label.
     """
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 
-    if not student.is_student:
+    students = list(students)
+    if any(not student.is_student for student in students):
         raise ValueError("Only student accounts are erased this way.")
     counts: dict[str, int] = {}
+    if not students:
+        return counts
 
     def add(result: tuple[int, dict[str, int]]) -> None:
         for label, n in result[1].items():
-            counts[label] = counts.get(label, 0) + n
+            if n:
+                counts[label] = counts.get(label, 0) + n
 
+    usernames = [student.username for student in students]
+    ids = [student.pk for student in students]
     with transaction.atomic():
-        username = student.username
+        add(AccessAttemptExpiration.objects.filter(access_attempt__username__in=usernames).delete())
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
-            add(model.objects.filter(username=username).delete())
+            add(model.objects.filter(username__in=usernames).delete())
         user_type = ContentType.objects.get_for_model(User)
-        add(LogEntry.objects.filter(content_type=user_type, object_id=str(student.pk)).delete())
-        counts["sessions.Session"] = _end_sessions(student)
-        add(student.delete())
+        add(LogEntry.objects.filter(content_type=user_type, object_id__in=[str(pk) for pk in ids]).delete())
+        ended = _end_sessions(set(ids))
+        if ended:
+            counts["sessions.Session"] = ended
+        add(User.objects.filter(pk__in=ids).delete())
     return counts
+
+
+def erase_student(*, student: User) -> dict[str, int]:
+    """Delete one student's account and every row that belongs to it (see erase_students)."""
+    return erase_students(students=[student])
 
 
 def delete_student(*, teacher: User, student: User) -> dict[str, int]:
@@ -197,13 +211,14 @@ def delete_student(*, teacher: User, student: User) -> dict[str, int]:
     return erase_student(student=student)
 
 
-def _end_sessions(user: User) -> int:
-    """End the user's sessions (database and cache). Sessions are signed blobs
-    with no user column, so each one is decoded to find the user's."""
+def _end_sessions(user_ids: set[int]) -> int:
+    """End these users' sessions (database and cache). Sessions are signed
+    blobs with no user column, so each one is decoded, once, to find theirs."""
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    wanted = {str(pk) for pk in user_ids}
     ended = 0
-    for session in Session.objects.iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+    for session in Session.objects.iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) in wanted:
             store_class(session.session_key).delete()
             ended += 1
     return ended

@@ -183,3 +183,26 @@ def test_students_in_no_class_are_deleted_only_after_a_year_without_signing_in(s
     assert idle.pk not in remaining
     assert never_signed_in.pk not in remaining
     assert {came_back.pk, in_a_class.pk, teacher.pk, new.pk} <= remaining
+
+
+def test_purging_a_big_class_takes_as_many_queries_as_a_small_one(settings, count_queries):
+    """Deletion works on sets of rows, not student by student, so a school's
+    yearly purge stays quick."""
+    from lessons.management.commands.purge_old_data import purge_old_data
+
+    settings.ARCHIVED_CLASS_RETENTION_DAYS = 365
+
+    def expired_class_of(size: int) -> None:
+        classroom = classroom_with_work(archived_days_ago=400)
+        assignment = classroom.assignments.get()
+        prompt = assignment.lesson.prompts.get()
+        for _ in range(size):
+            student = factories.EnrollmentFactory(classroom=classroom).student
+            factories.ResponseFactory(assignment=assignment, prompt=prompt, student=student)
+            sign_in_record(AccessLog, days_ago=1, username=student.username)
+
+    expired_class_of(3)
+    small = count_queries(lambda: purge_old_data(now=NOW))
+    expired_class_of(40)
+    large = count_queries(lambda: purge_old_data(now=NOW))
+    assert large == small

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Classroom, Enrollment, User
-from accounts.privacy import erase_student
+from accounts.privacy import erase_students
 from lessons.models import Response
 
 
@@ -51,8 +51,7 @@ def purge_old_data(*, now: datetime.datetime | None = None, dry_run: bool = Fals
         # have students in no class who have not signed in for the same period.
         classless = User.objects.students().filter(enrollments__isnull=True)
         unused = Q(last_login__lt=class_cutoff) | Q(last_login__isnull=True, date_joined__lt=class_cutoff)
-        for student in classless.filter(Q(pk__in=student_ids) | unused).distinct():
-            add(erase_student(student=student))
+        add(erase_students(students=classless.filter(Q(pk__in=student_ids) | unused).distinct()))
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             add(model.objects.filter(attempt_time__lt=signin_cutoff).delete()[1])
         add(Session.objects.filter(expire_date__lt=now).delete()[1])
