@@ -61,6 +61,26 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
 
 
+# The largest id a BigAutoField can hold; SQLite raises OverflowError (a 500)
+# when asked to compare a column with anything larger.
+MAX_ID = 2**63 - 1
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows whose submitted ids are checked to be
+    in-range integers before the database sees them, so a tampered form gets
+    the field's "not one of the choices" message instead of a server error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class _AssignmentFieldsForm(forms.Form):
     time_zone = forms.ChoiceField(
         label=_("Time zone"), help_text=_("The opening and due times below are in this time zone.")
@@ -69,14 +89,14 @@ class _AssignmentFieldsForm(forms.Form):
     due_at = forms.DateTimeField(
         label=_("Due at"), required=False, widget=DateTimeLocalInput(), help_text=_("Leave empty for no due time.")
     )
-    prompts = forms.ModelMultipleChoiceField(
+    prompts = IdsField(
         label=_("Questions"),
         queryset=Prompt.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked to assign every question."),
     )
-    students = forms.ModelMultipleChoiceField(
+    students = IdsField(
         label=_("Students"),
         queryset=User.objects.none(),
         required=False,
@@ -124,7 +144,7 @@ class _AssignmentFieldsForm(forms.Form):
 
 
 class AssignForm(_AssignmentFieldsForm):
-    lessons = forms.ModelMultipleChoiceField(
+    lessons = IdsField(
         label=_("Lessons"), queryset=Lesson.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     field_order = ["lessons", "time_zone", "opens_at", "due_at", "prompts", "students"]
