@@ -106,3 +106,27 @@ def test_markup_in_a_section_body_never_reaches_the_reading_page(client):
     assert "Read this." in content
     assert "<script>alert" not in content
     assert "javascript:alert" not in content
+
+
+def test_typed_text_is_escaped_in_the_admin_too(client):
+    from django.contrib import admin
+
+    world = build_world(mark=PAYLOAD)
+    client.force_login(world.staff)
+    seen = 0
+    for model in admin.site._registry:
+        opts = model._meta
+        urls = [reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")]
+        urls += [
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+            for pk in model.objects.order_by("pk").values_list("pk", flat=True)[:3]
+        ]
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            content = response.content.decode()
+            assert "<script>alert" not in content, url
+            assert "<b>bold</b>" not in content, url
+            seen += ESCAPED in content
+    assert seen > 3
