@@ -273,8 +273,8 @@ def seed_school(
                 if finished:
                     reads.extend(
                         SectionRead(
-                            assignment=assignment,
-                            student=student,
+                            assignment_id=assignment.pk,
+                            student_id=student.pk,
                             section_id=section_id,
                             read_at=assignment.opens_at + timedelta(hours=1),
                         )
@@ -295,7 +295,7 @@ def seed_school(
             if rng.random() < SNAPSHOT_SHARE:
                 versions.append(
                     ResponseVersion(
-                        response=response,
+                        response_id=response.pk,
                         kind=ResponseVersion.Kind.SNAPSHOT,
                         version=max(1, response.version - 1),
                         position=response.position,
@@ -308,7 +308,7 @@ def seed_school(
                 continue
             versions.append(
                 ResponseVersion(
-                    response=response,
+                    response_id=response.pk,
                     kind=ResponseVersion.Kind.SUBMITTED,
                     version=response.version,
                     position=response.position,
@@ -325,7 +325,7 @@ def seed_school(
                 released = response.status in (Response.Status.RETURNED, Response.Status.REVISING)
                 feedback.append(
                     Feedback(
-                        response=response,
+                        response_id=response.pk,
                         teacher_id=teacher_of[classroom_id],
                         claim=rng.randint(1, 4),
                         evidence=rng.randint(1, 4),
@@ -339,7 +339,7 @@ def seed_school(
                 classmates = rosters[classroom_id]
                 for _ in range(rng.randint(1, 3)):
                     replies.append(
-                        Reply(response=response, author=rng.choice(classmates), body=rng.choice(REPLIES))
+                        Reply(response_id=response.pk, author_id=rng.choice(classmates).pk, body=rng.choice(REPLIES))
                     )
         ResponseVersion.objects.bulk_create(versions, batch_size=2000)
         counts["versions"] = len(versions)
@@ -364,9 +364,9 @@ def _response(rng, assignment, prompt, student, section_ids, finished, bodies, d
             if rng.random() < 0.5:
                 return None
             return Response(
-                assignment=assignment,
-                prompt=prompt,
-                student=student,
+                assignment_id=assignment.pk,
+                prompt_id=prompt.pk,
+                student_id=student.pk,
                 position=position,
                 body=rng.choice(draft_bodies),
                 cited_sections=cited[:1],
@@ -379,9 +379,9 @@ def _response(rng, assignment, prompt, student, section_ids, finished, bodies, d
             status = Response.Status.REVISING if rng.random() < REVISING_SHARE else Response.Status.RETURNED
         submitted_at = started + timedelta(minutes=rng.randint(10, 90))
         return Response(
-            assignment=assignment,
-            prompt=prompt,
-            student=student,
+            assignment_id=assignment.pk,
+            prompt_id=prompt.pk,
+            student_id=student.pk,
             position=position,
             body=rng.choice(bodies),
             cited_sections=cited,
@@ -398,9 +398,9 @@ def _response(rng, assignment, prompt, student, section_ids, finished, bodies, d
         return None
     submitted = roll >= CURRENT_DRAFT_SHARE
     return Response(
-        assignment=assignment,
-        prompt=prompt,
-        student=student,
+        assignment_id=assignment.pk,
+        prompt_id=prompt.pk,
+        student_id=student.pk,
         position=position,
         body=rng.choice(bodies if submitted else draft_bodies),
         cited_sections=cited,
