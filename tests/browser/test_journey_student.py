@@ -193,6 +193,7 @@ def walk_student_journey(page: Page, base_url: str, world: World, actor: Mouse, 
     expect(page.get_by_text("Which section shows he was surprised?")).to_be_visible()
     check_page()
     actor.press(page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=LESSON))
+    expect(page.get_by_role("heading", name=LESSON, level=1)).to_be_visible()
 
     # The teacher reviews; the student sees the feedback and revises.
     teacher_reviews(world, User.objects.get(username="minjun"))
