@@ -114,6 +114,9 @@ def _write_results(environment, **kwargs):
     }
     with open(OUT, "w") as out:
         json.dump(result, out)
+    if os.environ.get("BENCH_RAW"):  # every request, for a closer look (bench/README.md)
+        with open(os.environ["BENCH_RAW"], "w") as out:
+            json.dump(RECORDS, out)
 
 
 def url(name: str, **fields) -> str:
