@@ -6,7 +6,7 @@ endpoint spends its time.
     BENCH_KEEP_DB=1 .venv/bin/python bench/run.py --teachers 5   # leaves a seeded database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/korea_lessons_bench REDIS_URL=redis://127.0.0.1:6379/2 \\
       DJANGO_SECRET_KEY=any DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_HTTPS=0 \\
-      .venv/bin/python bench/profile.py [--cprofile NAME] [NAME ...]
+      .venv/bin/python bench/endpoint_costs.py [--cprofile NAME] [NAME ...]
 
 It builds its own plan (sessions) from the database, so the secret key may be
 any value. `--cprofile NAME` prints the functions of the app and of Django's
