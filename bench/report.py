@@ -134,14 +134,17 @@ def render_bench(report: dict) -> str:
         "students arriving) are not judged. A step passes with p95 under 200 ms over all requests and no error; "
         "after the first failing step the gap is halved (bounded number of steps).",
         "",
-        "| active students | teachers | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| active students | teachers | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | p95 by endpoint (ms) | |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
+    full_steps = {step["students"]: step for step in phases["mix"].get("steps", [])}
     for step in s["steps"]:
+        endpoints = full_steps.get(step["students"], {}).get("endpoints", {})
+        by_endpoint = ", ".join(f"{name} {row['p95_ms']:,.0f}" for name, row in endpoints.items())
         lines.append(
             f"| {step['students']:,} | {step['teachers']} | {step['requests']:,} | {step['rps']:,.1f} "
             f"| {_ms(step['p50_ms'])} | {_ms(step['p95_ms'])} | {_ms(step['p99_ms'])} | {step['errors']} "
-            f"| {'pass' if step['passed'] else 'fail'} |"
+            f"| {by_endpoint} | {'pass' if step['passed'] else 'fail'} |"
         )
     lines += [
         "",
