@@ -38,6 +38,9 @@ def test_reader_opens_a_lesson_follows_a_section_anchor_and_opens_timeline_and_m
     expect(page.get_by_role("heading", level=1)).to_have_text("Map of Korea, 1950-1953")
     map_image = page.get_by_role("img", name=re.compile("Map of the Korean peninsula"))
     expect(map_image).to_be_visible()
+    # The element can be visible before the SVG has been fetched: wait for it
+    # to finish loading, then check it drew something.
+    page.wait_for_function("document.querySelector('.korea-map img').complete")
     assert page.evaluate("document.querySelector('.korea-map img').naturalWidth") > 0
     axe_check(page)
 
