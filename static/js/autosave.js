@@ -98,7 +98,13 @@
 
     function remember() {
       try {
-        localStorage.setItem(key, JSON.stringify({ answer: readAnswer(form), base: parseInt(versionInput.value, 10), at: Date.now() }));
+        // `pending` is what a save now on its way carries: if the page is
+        // reloaded before its answer comes back, the next visit can tell that
+        // the server's newer version is that save, not another tab's.
+        localStorage.setItem(key, JSON.stringify({
+          answer: readAnswer(form), base: parseInt(versionInput.value, 10), at: Date.now(),
+          pending: inFlight ? lastSent : null
+        }));
       } catch (e) { /* storage full or off: the server copy still saves */ }
     }
 
@@ -110,6 +116,7 @@
       dirty = true;
       updateCount();
       remember();
+      if (!blocked && status.textContent.indexOf("Saved") === 0) showStatus("Saving...");
       if (!timer && !blocked) timer = window.setTimeout(save, SAVE_EVERY_MS);
     }
 
@@ -191,6 +198,7 @@
       inFlight = true;
       var answer = readAnswer(form);
       lastSent = answer;
+      remember();
       var payload = Object.assign({ version: parseInt(versionInput.value, 10), keep_previous: keepPrevious }, answer);
       dirty = false;
       fetch(url, {
@@ -248,7 +256,8 @@
       var onServer = readAnswer(form);
       if (sameAnswer(stored.answer, onServer)) {
         forget();
-      } else if (stored.base === parseInt(versionInput.value, 10)) {
+      } else if (stored.base === parseInt(versionInput.value, 10) ||
+                 (stored.pending && stored.base + 1 === parseInt(versionInput.value, 10) && sameAnswer(stored.pending, onServer))) {
         writeAnswer(form, stored.answer);
         showStatus("Restored your unsaved text - saving");
         dirty = true;

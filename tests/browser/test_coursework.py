@@ -168,3 +168,34 @@ def test_a_stale_tab_is_shown_both_versions_to_choose_from(page, live_server, se
     expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
     assert Response.objects.get().body == "Written in the first tab."
     assert ResponseVersion.objects.filter(body="Written in the other tab.").exists()
+
+
+
+def test_reload_while_a_save_is_on_its_way_restores_the_newer_text_without_a_conflict(page, live_server, setup):
+    """The page was closed after a save was sent but before its answer came
+    back: the server's newer version is that save, not another tab's, so the
+    text typed after it comes back without asking the student to choose."""
+    open_assignment(page, live_server, setup)
+    sent_text = "First thoughts about the letter."
+    type_and_wait_for_saved(page, setup, sent_text)
+    form = page.locator(f"#prompt-{setup['prompt'].pk} form[data-autosave-url]")
+    key = form.get_attribute("data-storage-key")
+    version = int(form.locator("[data-version]").input_value())
+    typed_after = sent_text + " Then more, typed while that save was on its way."
+    # What the device holds when the reload comes mid-save: the answer sent
+    # (now the server's version), based on the version before it, plus the
+    # text typed after it.
+    page.evaluate(
+        """([key, base, sentText, typed]) => {
+            const sent = {position: "", body: sentText, cited_sections: [], quoted_sentence: ""};
+            localStorage.setItem(key, JSON.stringify({
+              answer: Object.assign({}, sent, {body: typed}), base: base, at: Date.now(), pending: sent}));
+        }""",
+        [key, version - 1, sent_text, typed_after],
+    )
+    page.reload()
+    expect(answer_box(page, setup)).to_have_value(typed_after)
+    expect(page.locator(f"#prompt-{setup['prompt'].pk} [data-conflict]")).to_be_hidden()
+    expect(status_line(page, setup)).to_have_text(re.compile(r"^Saved "))
+    response = Response.objects.get(student=setup["student"], prompt=setup["prompt"])
+    assert response.body == typed_after
