@@ -124,7 +124,7 @@ def render_bench(report: dict) -> str:
         f"**{bell['saved_once']} of {bell['expected']}**; doubled: {len(bell['doubled'])}",
         f"- latency: p50 {_ms(bell.get('p50_ms'))} ms, p95 **{_ms(bell.get('p95_ms'))} ms**, "
         f"p99 {_ms(bell.get('p99_ms'))} ms, max {_ms(bell.get('max_ms'))} ms; errors {bell.get('errors', 0)}",
-        f"- server CPU during the bell: {bell['cpu']['server_cores']:.2f} cores",
+        f"- from the first hand-in sent to the last one answered: {bell.get('span_s') or 0:.2f} s",
         "",
         "## Active students: the step search",
         "",

@@ -539,7 +539,13 @@ def run_phases(args, work: Path, host: str, env: dict, server: Server, plan: dic
     submitted = work / "bell-submitted.json"
     submitted.write_text(json.dumps(phases["bell"]["submitted"]))
     phases["bell"]["verified"] = verify(env, work, submitted, "bell")
-    phases["bell"]["submitted"] = len(phases["bell"]["submitted"])
+    confirmed = phases["bell"]["submitted"]
+    if confirmed:
+        # From the first hand-in sent to the last one answered: how long the bell lasted for the server.
+        first = min(c["at"] for c in confirmed)
+        last = max(c["at"] + c["ms"] / 1000 for c in confirmed)
+        phases["bell"]["span_s"] = round(last - first, 2)
+    phases["bell"]["submitted"] = len(confirmed)
     steps = args.steps
     max_steps, step_seconds = int(steps.split(",")[6]), float(steps.split(",")[3])
     log(f"step search: active students, p95 < {TARGETS['step_p95_ms']} ms and no errors (at most {max_steps} steps)")
@@ -622,7 +628,7 @@ def summarise_bench(report: dict) -> dict:
             }
             for s in steps
         ],
-        "bell": {**bell_stats, **bell["verified"], "cpu": bell["cpu"]},
+        "bell": {**bell_stats, **bell["verified"], "cpu": bell["cpu"], "span_s": bell.get("span_s")},
         "targets": targets,
     }
 
