@@ -143,8 +143,18 @@ class Stores:
             conn.execute(sql)
 
     def create(self) -> None:
-        self.drop()
-        self._admin(f'CREATE DATABASE "{self.name}"')
+        import psycopg
+        import redis
+
+        try:
+            self.drop()
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        except psycopg.OperationalError as error:
+            raise SystemExit(f"PostgreSQL is not reachable at {self.server} (set BENCH_POSTGRES): {error}")
+        try:
+            redis.Redis.from_url(self.redis_url).ping()
+        except redis.RedisError as error:
+            raise SystemExit(f"Redis is not reachable at {self.redis_url} (set BENCH_REDIS_URL): {error}")
 
     def drop(self) -> None:
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
@@ -158,9 +168,12 @@ class Stores:
         import psycopg
         import redis
 
-        with psycopg.connect(f"{self.server}/postgres") as conn:
-            pg = conn.execute("SHOW server_version").fetchone()[0]
-        return {"postgresql": pg, "redis": redis.Redis.from_url(self.redis_url).info()["redis_version"]}
+        try:
+            with psycopg.connect(f"{self.server}/postgres") as conn:
+                pg = conn.execute("SHOW server_version").fetchone()[0]
+            return {"postgresql": pg, "redis": redis.Redis.from_url(self.redis_url).info()["redis_version"]}
+        except (psycopg.Error, redis.RedisError):
+            return {"postgresql": "unreachable", "redis": "unreachable"}  # create() says which, and stops
 
 
 def app_env(stores: Stores, secret_key: str, allowed_hosts: str = "127.0.0.1,localhost") -> dict[str, str]:
