@@ -837,7 +837,12 @@ def write_report(report: dict, *, suffix: str = "") -> Path:
     from report import render_bench, render_scaleout  # bench/report.py
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stem = datetime.date.today().isoformat() + suffix
+    # A new run never overwrites an earlier report (committed ones carry their analysis).
+    base = datetime.date.today().isoformat()
+    stem, n = base + suffix, 1
+    while (RESULTS_DIR / f"{stem}.md").exists():
+        n += 1
+        stem = f"{base}-{n}{suffix}"
     (RESULTS_DIR / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
     text = render_scaleout(report) if report["kind"] == "scaleout" else render_bench(report)
     md = RESULTS_DIR / f"{stem}.md"
