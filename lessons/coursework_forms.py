@@ -74,7 +74,7 @@ class IdsField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk).strip()
-            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+            if not text.isdecimal() or not 0 < int(text) <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )

@@ -345,7 +345,7 @@ def _show_again(request, assignment, prompt, form, *, errors, conflict: Response
     posted = Answer(
         position=request.POST.get("position", ""),
         body=request.POST.get("body", ""),
-        cited_sections=[int(v) for v in request.POST.getlist("cited_sections") if v.isdigit()],
+        cited_sections=[int(v) for v in request.POST.getlist("cited_sections") if v.isdecimal()],
         quoted_sentence=request.POST.get("quoted_sentence", ""),
     )
     extra = {"answer": posted, "errors": errors}
