@@ -53,7 +53,7 @@ def student_export(request, pk: int):
 def _back_to(request) -> str:
     """The roster the teacher came from (`?from=<class id>`), if it is theirs; else the dashboard."""
     raw = request.GET.get("from", "")
-    if raw.isdigit() and Classroom.objects.taught_by(request.user).filter(pk=int(raw)).exists():
+    if raw.isdecimal() and Classroom.objects.taught_by(request.user).filter(pk=int(raw)).exists():
         return reverse("teach:classroom", args=[int(raw)])
     return reverse("teach:dashboard")
 

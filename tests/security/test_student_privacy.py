@@ -224,7 +224,7 @@ def test_after_deleting_from_a_roster_the_teacher_is_back_on_that_roster(client)
 def test_a_from_that_is_not_the_teachers_class_goes_to_the_dashboard(client):
     world = build_world()
     client.force_login(world.teacher)
-    for bad in (str(world.other_classroom.pk), "abc", "https://evil.example/", "99999999999999999999"):
+    for bad in (str(world.other_classroom.pk), "abc", "https://evil.example/", "99999999999999999999", "\u00b2"):
         url = reverse("privacy_tools:student_delete", args=[world.student.pk]) + f"?from={bad}"
         response = client.post(url, {"confirm_username": world.student.username})
         assert response["Location"] == reverse("teach:dashboard"), bad
