@@ -12,4 +12,3 @@ def test_ping_answers_ok_without_touching_the_database(client, django_assert_num
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["Content-Type"].startswith("text/plain")
-
