@@ -19,6 +19,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
@@ -44,6 +45,8 @@ BIG_CUT_WORDS = 20
 MAX_BODY_CHARS = 20_000
 MAX_QUOTE_CHARS = 1_000
 MAX_REPLY_CHARS = 500
+# The largest id a BigAutoField holds: SQLite cannot compare a column with more.
+MAX_ID = 2**63 - 1
 EDITABLE = (Response.Status.DRAFT, Response.Status.REVISING)
 POSTED = (Response.Status.SUBMITTED, Response.Status.RETURNED)
 
@@ -144,8 +147,20 @@ def _check_prompt(assignment: Assignment, prompt: Prompt) -> None:
         raise CourseworkError(_("That question is not part of this assignment."))
 
 
-def clean_answer(*, assignment: Assignment, prompt: Prompt, answer: Answer, drop_unknown: bool = False) -> Answer:
-    """The answer with its text normalised, or CourseworkError saying what is wrong."""
+def clean_answer(
+    *,
+    assignment: Assignment,
+    prompt: Prompt,
+    answer: Answer,
+    drop_unknown: bool = False,
+    lesson_sections: set[int] | None = None,
+) -> Answer:
+    """The answer with its text normalised, or CourseworkError saying what is wrong.
+
+    `lesson_sections`: the ids of the lesson's sections when the caller has
+    them already (the plain form loads them for its choices); otherwise only
+    the cited ids are looked up.
+    """
     body = _normalise_text(answer.body)
     quote = _normalise_text(answer.quoted_sentence).strip()
     position = (answer.position or "").strip()
@@ -158,19 +173,27 @@ def clean_answer(*, assignment: Assignment, prompt: Prompt, answer: Answer, drop
             raise CourseworkError(_("Choose one of the positions offered."))
     else:
         position = ""
-    cited: list[int] = []
-    lesson_sections = set(Section.objects.filter(lesson_id=assignment.lesson_id).values_list("pk", flat=True))
+    wanted: list[int] = []
     for raw in answer.cited_sections or []:
         try:
             section_id = int(raw)
         except (TypeError, ValueError):
             raise CourseworkError(_("Cite sections of this lesson's reading only."))
-        if section_id not in lesson_sections:
-            if drop_unknown:
-                continue
-            raise CourseworkError(_("Cite sections of this lesson's reading only."))
-        if section_id not in cited:
-            cited.append(section_id)
+        if section_id not in wanted:
+            wanted.append(section_id)
+    if not wanted:
+        return Answer(position=position, body=body, cited_sections=[], quoted_sentence=quote)
+    if lesson_sections is None:
+        # Only the cited ids, and no query at all when nothing is cited.
+        in_range = [pk for pk in wanted if 0 < pk <= MAX_ID]
+        lesson_sections = set(
+            Section.objects.filter(lesson_id=assignment.lesson_id, pk__in=in_range)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    cited = [pk for pk in wanted if pk in lesson_sections]
+    if len(cited) != len(wanted) and not drop_unknown:
+        raise CourseworkError(_("Cite sections of this lesson's reading only."))
     return Answer(position=position, body=body, cited_sections=cited, quoted_sentence=quote)
 
 
@@ -198,13 +221,29 @@ def _create_row(*, student: User, assignment: Assignment, prompt: Prompt, answer
         return None
 
 
+def _snapshot_key(response: Response) -> str:
+    # The row's creation time too, so that a reused id (a restored database) never reads another's entry.
+    return f"snapshot-at:{response.pk}:{int(response.created_at.timestamp())}"
+
+
+def _remember_version_time(response: Response, created_at: datetime.datetime) -> None:
+    """Note in the cache that `response` has a version made at `created_at`, once
+    the transaction that made it has committed (a rolled-back snapshot is not
+    remembered). The entry lives as long as it can say "no snapshot is due"."""
+    key, value = _snapshot_key(response), created_at.timestamp()
+    timeout = int(SNAPSHOT_INTERVAL.total_seconds())
+    transaction.on_commit(lambda: cache.set(key, value, timeout))
+
+
 def _keep_snapshot(response: Response, *, now: datetime.datetime) -> ResponseVersion | None:
     stored = Answer.of(response)
     if stored.is_empty:
         return None
     last = response.versions.order_by("-created_at", "-pk").first()
     if last is not None and Answer.of(last) == stored:
+        _remember_version_time(response, last.created_at)
         return None
+    _remember_version_time(response, now)
     return ResponseVersion.objects.create(
         response=response,
         kind=ResponseVersion.Kind.SNAPSHOT,
@@ -219,6 +258,15 @@ def _snapshot_due(response: Response, new: Answer, *, now: datetime.datetime) ->
     removed = old_words - new.word_count
     if removed >= BIG_CUT_WORDS or (old_words >= 4 and new.word_count < old_words / 2):
         return True
+    # The cache holds the time of a version that exists (versions are never
+    # deleted on their own), so the newest one is at least as recent: when that
+    # time is recent enough, no query is needed. Without the entry the database decides.
+    remembered = cache.get(_snapshot_key(response))
+    if (
+        remembered is not None
+        and now - datetime.datetime.fromtimestamp(remembered, tz=datetime.UTC) < SNAPSHOT_INTERVAL
+    ):
+        return False
     last = response.versions.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
     return last is None or now - last >= SNAPSHOT_INTERVAL
 
@@ -232,18 +280,20 @@ def save_draft(
     base_version: int,
     keep_previous: bool = False,
     now: datetime.datetime | None = None,
+    lesson_sections: set[int] | None = None,
 ) -> Response:
     """Store the student's draft if nobody saved since `base_version` (0 = no answer yet).
 
     Saving the same content twice is harmless (a retried request): the stored
     response is returned. `keep_previous` snapshots the stored text whatever
     its age (used when a conflict is resolved or an old version restored).
+    `lesson_sections`: see clean_answer.
     """
     now = now or timezone.now()
     if now < assignment.opens_at:
         raise NotOpen(_("This assignment opens on %(when)s.") % {"when": _when(assignment.opens_at)})
     _check_prompt(assignment, prompt)
-    answer = clean_answer(assignment=assignment, prompt=prompt, answer=answer)
+    answer = clean_answer(assignment=assignment, prompt=prompt, answer=answer, lesson_sections=lesson_sections)
     with transaction.atomic():
         response = _locked_row(student=student, assignment=assignment, prompt=prompt)
         if response is None:
@@ -280,6 +330,7 @@ def submit_response(
     answer: Answer | None,
     base_version: int,
     now: datetime.datetime | None = None,
+    lesson_sections: set[int] | None = None,
 ) -> SubmitOutcome:
     """Submit the answer (saving `answer` first, if given). Idempotent: a double
     click or a resent form returns the one submission already made.
@@ -291,7 +342,13 @@ def submit_response(
     if answer is not None:
         try:
             save_draft(
-                student=student, assignment=assignment, prompt=prompt, answer=answer, base_version=base_version, now=now
+                student=student,
+                assignment=assignment,
+                prompt=prompt,
+                answer=answer,
+                base_version=base_version,
+                now=now,
+                lesson_sections=lesson_sections,
             )
         except NotEditable as already:
             if already.response.is_submitted:
@@ -489,6 +546,7 @@ def assign_lessons(
         assignment.full_clean()
         assignment.save()
         assignment.prompts.set(_prompts_for(lesson, prompts))
+        assignment.forget_assigned_prompts()
         assignment.students.set(students)
         created.append(assignment)
     return created
@@ -544,6 +602,7 @@ def update_assignment(
     assignment.full_clean()
     assignment.save()
     assignment.prompts.set(prompts)
+    assignment.forget_assigned_prompts()
     assignment.students.set(students)
     return assignment
 

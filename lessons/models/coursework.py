@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .curriculum import Lesson, Prompt, Section
+from .curriculum import Lesson, Prompt, Section, Status
 
 # The review rubric: four criteria, each with four described levels (1-4).
 RUBRIC = [
@@ -128,12 +128,25 @@ class Assignment(models.Model):
     def is_past_due(self, now=None) -> bool:
         return self.due_at is not None and (now or timezone.now()) > self.due_at
 
-    def assigned_prompts(self):
-        """The chosen prompts, or all the lesson's published prompts."""
-        chosen = self.prompts.all()
-        if chosen.exists():
-            return chosen.order_by("order")
-        return self.lesson.prompts.published().order_by("order")
+    def assigned_prompts(self) -> list[Prompt]:
+        """The chosen prompts, or all the lesson's published prompts, in order.
+
+        One query, made once per instance: the view's access check and the
+        service's rule check on the same request share the list (an autosave
+        asks twice). `forget_assigned_prompts()` after changing the choice.
+        """
+        if "_assigned_prompts" not in self.__dict__:
+            chosen = Assignment.prompts.through.objects.filter(assignment_id=self.pk)
+            self.__dict__["_assigned_prompts"] = list(
+                Prompt.objects.filter(
+                    Q(pk__in=chosen.values("prompt_id"))
+                    | Q(lesson_id=self.lesson_id, status=Status.PUBLISHED) & ~Exists(chosen)
+                ).order_by("order", "pk")
+            )
+        return self.__dict__["_assigned_prompts"]
+
+    def forget_assigned_prompts(self) -> None:
+        self.__dict__.pop("_assigned_prompts", None)
 
 
 class Response(models.Model):

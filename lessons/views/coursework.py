@@ -298,7 +298,8 @@ def answer(request, pk: int, prompt_pk: int):
     """The plain form: Save (a draft) or Submit. Works without JavaScript."""
     assignment = assignment_for_student(request.user, pk)
     prompt = prompt_of_assignment(assignment, prompt_pk)
-    sections = list(assignment.lesson.sections.all())
+    sections = list(Section.objects.filter(lesson_id=assignment.lesson_id).order_by("order").only("pk", "heading"))
+    section_ids = {s.pk for s in sections}  # the form's choices, shared with the service's check
     form = AnswerForm(request.POST, prompt=prompt, sections=sections)
     anchor = f"{reverse('coursework:assignment', args=[assignment.pk])}#prompt-{prompt.pk}"
     action = request.POST.get("action", "save")
@@ -313,6 +314,7 @@ def answer(request, pk: int, prompt_pk: int):
                 prompt=prompt,
                 answer=form.answer(),
                 base_version=form.cleaned_data["version"],
+                lesson_sections=section_ids,
             )
             if outcome.newly_submitted:
                 note = _("Submitted late.") if outcome.response.is_late else _("Submitted.")
@@ -327,6 +329,7 @@ def answer(request, pk: int, prompt_pk: int):
                 answer=form.answer(),
                 base_version=form.cleaned_data["version"],
                 keep_previous=form.cleaned_data["keep_previous"],
+                lesson_sections=section_ids,
             )
             messages.success(request, _("Saved at %(time)s.") % {"time": _display_time(timezone.now())})
     except services.StaleVersion as stale:
