@@ -332,74 +332,100 @@ def submit_response(
     now: datetime.datetime | None = None,
     lesson_sections: set[int] | None = None,
 ) -> SubmitOutcome:
-    """Submit the answer (saving `answer` first, if given). Idempotent: a double
+    """Submit the answer (saving `answer` with it, if given). Idempotent: a double
     click or a resent form returns the one submission already made.
 
-    When the teacher closed the assignment at its due time, the draft is still
-    saved and SubmissionClosed says so.
+    The save and the submission are one transaction on one locked row, so a
+    hand-in is either whole or not made at all. When the submission is refused
+    (closed at its due time, not open yet, incomplete), the answer is still
+    saved as the draft and the error says so.
     """
     now = now or timezone.now()
+    _check_prompt(assignment, prompt)
     if answer is not None:
-        try:
-            save_draft(
-                student=student,
-                assignment=assignment,
-                prompt=prompt,
-                answer=answer,
-                base_version=base_version,
-                now=now,
-                lesson_sections=lesson_sections,
-            )
-        except NotEditable as already:
-            if already.response.is_submitted:
-                return SubmitOutcome(already.response, newly_submitted=False)
-            raise
-    else:
-        _check_prompt(assignment, prompt)
+        if now < assignment.opens_at:
+            raise NotOpen(_("This assignment opens on %(when)s.") % {"when": _when(assignment.opens_at)})
+        answer = clean_answer(assignment=assignment, prompt=prompt, answer=answer, lesson_sections=lesson_sections)
     with transaction.atomic():
         response = _locked_row(student=student, assignment=assignment, prompt=prompt)
+        stored_version = response.version if response is not None else 0
+        changed = False
+        if answer is not None:
+            if response is None:
+                response = _create_row(student=student, assignment=assignment, prompt=prompt, answer=answer)
+                if response is None:  # another request inserted it first: use the row it made
+                    response = _locked_row(student=student, assignment=assignment, prompt=prompt)
+                    changed = response.is_editable and not _same_content(response, answer)
+                stored_version = response.version
+            else:
+                changed = response.is_editable and not _same_content(response, answer)
+            if changed:
+                if response.version != base_version:
+                    raise StaleVersion(response)
+                if _snapshot_due(response, answer, now=now):
+                    _keep_snapshot(response, now=now)
+                for name, value in answer.as_fields().items():
+                    setattr(response, name, value)
         if response is None:
             raise IncompleteAnswer(_("Write your answer before you submit it."))
         if response.is_submitted:
             return SubmitOutcome(response, newly_submitted=False)
-        revising = response.status == Response.Status.REVISING
-        if not revising and not assignment.is_open(now):
-            if now < assignment.opens_at:
-                raise NotOpen(_("This assignment opens on %(when)s.") % {"when": _when(assignment.opens_at)})
-            raise SubmissionClosed(
-                _(
-                    "This assignment closed at its due time (%(when)s) and your teacher is not accepting late work. "
-                    "Your draft is saved."
-                )
-                % {"when": _when(assignment.due_at)}
+        refusal = _submission_refusal(assignment=assignment, prompt=prompt, response=response, now=now)
+        saved = answer.as_fields() if changed else {}
+        # A save and a submission are two writes: the version moves by one for each,
+        # as it did when they were made one after the other.
+        steps = int(changed) + (refusal is None)
+        fields = {"version": F("version") + steps, "updated_at": now, **saved}
+        if refusal is None:
+            revising = response.status == Response.Status.REVISING
+            is_late = response.is_late if revising else assignment.is_past_due(now)
+            fields.update(status=Response.Status.SUBMITTED, submitted_at=now, is_late=is_late)
+        if steps:
+            updated = Response.objects.filter(pk=response.pk, version=stored_version, status__in=EDITABLE).update(
+                **fields
             )
-        if not response.body.strip():
-            raise IncompleteAnswer(_("Write your answer before you submit it. Your draft is saved."))
-        if prompt.is_position and not response.position:
-            raise IncompleteAnswer(_("Choose a position before you submit. Your draft is saved."))
-        is_late = response.is_late if revising else assignment.is_past_due(now)
-        updated = Response.objects.filter(pk=response.pk, version=response.version, status__in=EDITABLE).update(
-            status=Response.Status.SUBMITTED,
-            submitted_at=now,
-            is_late=is_late,
-            version=F("version") + 1,
-            updated_at=now,
+            if updated != 1:  # cannot happen under the row lock; refuse rather than guess
+                response.refresh_from_db()
+                raise StaleVersion(response)
+            response.version = stored_version + steps
+            response.updated_at = now
+        if refusal is None:
+            response.status = Response.Status.SUBMITTED
+            response.submitted_at = now
+            response.is_late = fields["is_late"]
+            ResponseVersion.objects.create(
+                response=response,
+                kind=ResponseVersion.Kind.SUBMITTED,
+                version=response.version,
+                created_at=now,
+                **Answer.of(response).as_fields(),
+            )
+            _remember_version_time(response, now)
+            return SubmitOutcome(response, newly_submitted=True)
+    # Refused: the answer, if it changed, is saved (committed above); say why.
+    raise refusal
+
+
+def _submission_refusal(
+    *, assignment: Assignment, prompt: Prompt, response: Response, now: datetime.datetime
+) -> CourseworkError | None:
+    """Why this answer (as it is about to be stored) cannot be submitted now, or None."""
+    revising = response.status == Response.Status.REVISING
+    if not revising and not assignment.is_open(now):
+        if now < assignment.opens_at:
+            return NotOpen(_("This assignment opens on %(when)s.") % {"when": _when(assignment.opens_at)})
+        return SubmissionClosed(
+            _(
+                "This assignment closed at its due time (%(when)s) and your teacher is not accepting late work. "
+                "Your draft is saved."
+            )
+            % {"when": _when(assignment.due_at)}
         )
-        if updated != 1:  # cannot happen under the row lock; refuse rather than guess
-            response.refresh_from_db()
-            raise StaleVersion(response)
-        response.status = Response.Status.SUBMITTED
-        response.submitted_at = now
-        response.is_late = is_late
-        response.version += 1
-        ResponseVersion.objects.create(
-            response=response,
-            kind=ResponseVersion.Kind.SUBMITTED,
-            version=response.version,
-            created_at=now,
-            **Answer.of(response).as_fields(),
-        )
-        return SubmitOutcome(response, newly_submitted=True)
+    if not response.body.strip():
+        return IncompleteAnswer(_("Write your answer before you submit it. Your draft is saved."))
+    if prompt.is_position and not response.position:
+        return IncompleteAnswer(_("Choose a position before you submit. Your draft is saved."))
+    return None
 
 
 def restore_version(*, student: User, response: Response, version: ResponseVersion, base_version: int) -> Response:

@@ -21,7 +21,7 @@ from lessons.models import Response, ResponseVersion
 from lessons.services import Answer
 from tests import factories as f
 
-from .coursework_setup import make_assignment, open_prompt
+from .coursework_setup import first_prompt, make_assignment, open_prompt
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,30 @@ def test_without_the_cache_the_database_decides_whether_a_snapshot_is_due(teache
             base_version=2,
         )
     assert list(ResponseVersion.objects.values_list("body", flat=True)) == ["One two three."]
+
+
+def _hand_in_queries(client, teacher, size) -> list[str]:
+    student, assignment = _class(size, teacher)
+    prompt = first_prompt(assignment)
+    url = reverse("coursework:answer", args=[assignment.pk, prompt.pk])
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(student)
+        client.post(url, {"version": 0, "position": "Partly", "body": "A draft.", "action": "save"})
+    data = {"version": 1, "position": "Partly", "body": "My final answer.", "action": "submit"}
+    with time_machine.travel(NOW + datetime.timedelta(minutes=1), tick=False):
+        queries = _queries(lambda: client.post(url, data))
+    response = Response.objects.get(assignment=assignment, student=student)
+    assert response.status == Response.Status.SUBMITTED and response.body == "My final answer."
+    return queries
+
+
+def test_a_hand_in_with_its_answer_is_one_transaction_of_the_same_few_queries_for_3_and_60(client, teacher):
+    small = _hand_in_queries(client, teacher, 3)
+    large = _hand_in_queries(client, teacher, 60)
+    assert len(small) == len(large)
+    # The row is locked once: the save and the submission share the lock.
+    assert sum("FOR UPDATE" in sql for sql in small) <= 1 or connection.vendor == "sqlite"
+    assert sum(sql.startswith("SAVEPOINT") for sql in small) == 1, small
+    # session, user, assignment, prompts, sections, locked row, update, submitted copy
+    # (+ the session's and messages' writes and the transaction's statements)
+    assert len(small) <= 13, small

@@ -3,10 +3,10 @@
 The fault is injected at the database: the N-th write statement the service
 makes runs, and then an exception is raised, for every N. Whatever N, the
 database must be in a state the service could have left on purpose: as it was
-before, or with the draft saved (submitting saves the draft first, in its own
-transaction, so that a student's text is never lost), or fully submitted; never
-a submission without its submitted copy, or a snapshot without the save it
-belongs to.
+before, or with the draft saved (a state a refused submission leaves, so that a
+student's text is never lost), or fully submitted; never a submission without
+its submitted copy, or a snapshot without the save it belongs to. (The save and
+the submission are one transaction, so a fault leaves the state as it was.)
 """
 
 import datetime
