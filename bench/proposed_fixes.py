@@ -28,6 +28,8 @@ def memoise_assigned_prompts() -> None:
     instance, so the view's and the service's prompt checks share it (-2 queries per save)."""
     from lessons.models import Assignment
 
+    if hasattr(Assignment, "forget_assigned_prompts"):
+        raise LookupError("already in the code")
     original = Assignment.assigned_prompts
 
     def assigned_prompts(self):
@@ -43,6 +45,8 @@ def cache_markdown() -> None:
     import lessons.markdown
     import lessons.templatetags.lesson_tags as tags
 
+    if hasattr(lessons.markdown.render_markdown, "cache_info"):
+        raise LookupError("already in the code")
     cached = functools.lru_cache(maxsize=1024)(lessons.markdown.render_markdown)
     lessons.markdown.render_markdown = cached
     tags.render_markdown = cached
@@ -234,7 +238,7 @@ def grid_strings_once() -> None:
     source = Path(settings.BASE_DIR, "templates", "review", "progress.html").read_text()
     for old, new in GRID_REPLACEMENTS:
         if old not in source:
-            raise LookupError("templates/review/progress.html changed")
+            raise LookupError("templates/review/progress.html changed (already fixed?)")
         source = source.replace(old, new)
     override = Path(tempfile.mkdtemp(prefix="kl-proposed-")) / "review"
     override.mkdir()
