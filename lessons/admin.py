@@ -12,10 +12,32 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lessons.content_cache import content_changed
 from lessons.loader import is_edited
 from lessons.models import KeyTerm, Lesson, PlanStep, Prompt, Quotation, Section, Status, TimelineEvent, Unit
 
 # ---------------------------------------------------------------- Curriculum
+
+
+class ContentAdmin(admin.ModelAdmin):
+    """An admin of curriculum content: every write replaces the content version, so
+    that pages cached from the old rows (the assignment page's reading) are not used."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
 
 
 @admin.display(boolean=True, description=_("edited here"))
@@ -71,7 +93,7 @@ class TimelineEventInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ContentAdmin):
     list_display = ["title", "central_question", "slug", "lesson_count"]
     search_fields = ["title", "central_question"]
     prepopulated_fields = {"slug": ["title"]}
@@ -92,7 +114,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ContentAdmin):
     list_display = ["order", "title", "unit", "status", "duration_minutes", "planned_minutes", edited_here]
     list_display_links = ["title"]
     list_filter = ["status", "unit"]
@@ -130,6 +152,7 @@ class LessonAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected lessons"))
     def publish(self, request, queryset):
         updated = queryset.update(status=Status.PUBLISHED)
+        content_changed()
         self.message_user(
             request, ngettext("%d lesson published.", "%d lessons published.", updated) % updated, messages.SUCCESS
         )
@@ -137,13 +160,14 @@ class LessonAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish the selected lessons (back to draft)"))
     def unpublish(self, request, queryset):
         updated = queryset.update(status=Status.DRAFT)
+        content_changed()
         self.message_user(
             request, ngettext("%d lesson set to draft.", "%d lessons set to draft.", updated) % updated, messages.SUCCESS
         )
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ContentAdmin):
     list_display = ["heading", "lesson", "order", "anchor", edited_here]
     list_filter = ["lesson__unit", "lesson"]
     search_fields = ["heading", "body", "lesson__title"]
@@ -154,7 +178,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Prompt)
-class PromptAdmin(admin.ModelAdmin):
+class PromptAdmin(ContentAdmin):
     list_display = ["short_text", "lesson", "order", "kind", "role", "skill", "status", edited_here]
     list_filter = ["status", "kind", "role", "skill", "lesson"]
     search_fields = ["text", "strong_answer", "lesson__title"]
@@ -170,16 +194,18 @@ class PromptAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected prompts"))
     def publish(self, request, queryset):
         updated = queryset.update(status=Status.PUBLISHED)
+        content_changed()
         self.message_user(request, ngettext("%d prompt published.", "%d prompts published.", updated) % updated)
 
     @admin.action(description=_("Unpublish the selected prompts (back to draft)"))
     def unpublish(self, request, queryset):
         updated = queryset.update(status=Status.DRAFT)
+        content_changed()
         self.message_user(request, ngettext("%d prompt set to draft.", "%d prompts set to draft.", updated) % updated)
 
 
 @admin.register(KeyTerm)
-class KeyTermAdmin(admin.ModelAdmin):
+class KeyTermAdmin(ContentAdmin):
     list_display = ["term", "lesson", "order", edited_here]
     list_filter = ["lesson"]
     search_fields = ["term", "definition"]
@@ -188,7 +214,7 @@ class KeyTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quotation)
-class QuotationAdmin(admin.ModelAdmin):
+class QuotationAdmin(ContentAdmin):
     list_display = ["__str__", "speaker", "date", "lesson", edited_here]
     list_filter = ["speaker", "lesson"]
     search_fields = ["text", "speaker", "source", "note"]
@@ -197,7 +223,7 @@ class QuotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(ContentAdmin):
     list_display = ["date", "precision", "title", "lesson", edited_here]
     list_filter = ["precision", "unit", "lesson"]
     search_fields = ["title", "text"]

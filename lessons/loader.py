@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
+from lessons.content_cache import content_changed
 from lessons.models import KeyTerm, Lesson, PlanStep, Prompt, Quotation, Section, Status, TimelineEvent, Unit
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -459,6 +460,7 @@ def load_unit(*, content_dir: Path = CONTENT_DIR, reset: bool = False) -> LoadRe
                 "lesson_id": lesson.pk if lesson else None,
             },
         )
+    content_changed()  # pages cached from the old rows are not used again
     return writer.report
 
 

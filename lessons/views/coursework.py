@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Classroom
 
-from .. import services
+from .. import content_cache, services
 from ..access import (
     assignment_for_student,
     assignment_for_teacher,
@@ -182,9 +182,9 @@ def _assignment_context(request, assignment: Assignment, *, override: dict | Non
     user = request.user
     now = timezone.now()
     lesson = assignment.lesson
-    sections = list(lesson.sections.all())
-    key_terms = list(lesson.key_terms.all())
-    quotations = list(lesson.quotations.all())
+    # The reading is the same for every student: rendered once per lesson and content version.
+    reading = content_cache.reading(lesson.pk)
+    sections = reading["sections"]
     prompts = list(assignment.assigned_prompts())
     responses = {
         r.prompt_id: r
@@ -195,7 +195,7 @@ def _assignment_context(request, assignment: Assignment, *, override: dict | Non
     }
     read_ids = set(SectionRead.objects.filter(assignment=assignment, student=user).values_list("section_id", flat=True))
     linked = _linked_answers(user, assignment, prompts)
-    section_names = {s.pk: s.heading for s in sections}
+    section_names = {s["pk"]: s["heading"] for s in sections}
     override = override or {}
     items = []
     for prompt in prompts:
@@ -227,8 +227,7 @@ def _assignment_context(request, assignment: Assignment, *, override: dict | Non
         "sections": sections,
         "read_ids": read_ids,
         "sections_read": len(read_ids & set(section_names)),
-        "key_terms": key_terms,
-        "quotations": quotations,
+        "reading_extras": reading["extras"],
         "items": items,
         "not_open_yet": now < assignment.opens_at,
         "closed": now >= assignment.opens_at and not assignment.is_open(now),
