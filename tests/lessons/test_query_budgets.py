@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lessons import services
+from lessons import content_cache, services
 from lessons.models import Response, ResponseVersion
 from lessons.services import Answer
 from tests import factories as f
@@ -219,3 +219,187 @@ def test_a_hand_in_with_its_answer_is_one_transaction_of_the_same_few_queries_fo
     # session, user, assignment, prompts, sections, locked row, update, submitted copy
     # (+ the session's and messages' writes and the transaction's statements)
     assert len(small) <= 13, small
+
+
+# --- the autosave's quick path: one guarded UPDATE, every rule kept ---------------
+
+
+@pytest.fixture
+def quick(client, teacher):
+    """A student whose answer has been saved twice (the second save kept a snapshot),
+    so the next autosave may take the quick path."""
+    classroom = f.ClassroomFactory(teacher=teacher)
+    student = f.EnrollmentFactory(classroom=classroom).student
+    f.EnrollmentFactory(classroom=classroom)
+    assignment = make_assignment(
+        classroom, opens_at=NOW - datetime.timedelta(days=1), due_at=NOW + datetime.timedelta(days=7)
+    )
+    prompt = first_prompt(assignment)  # a position prompt
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(student)
+        assert _autosave(client, assignment, prompt, body="One two three four.", position="Partly").status_code == 200
+        second = _autosave(client, assignment, prompt, body="One two three four five.", position="Partly", version=1)
+        assert second.json()["version"] == 2
+    return client, student, assignment, prompt
+
+
+def _later(seconds=20):
+    return time_machine.travel(NOW + datetime.timedelta(seconds=seconds), tick=False)
+
+
+def _stored(assignment, student):
+    return Response.objects.get(assignment=assignment, student=student)
+
+
+def test_a_quick_autosave_is_the_session_the_user_and_one_update(quick):
+    client, student, assignment, prompt = quick
+    cited = list(assignment.lesson.sections.values_list("pk", flat=True))[:2]
+    with _later():
+        queries = _queries(
+            lambda: _autosave(
+                client,
+                assignment,
+                prompt,
+                body="One two three four five six.",
+                position="Partly",
+                cited_sections=cited,
+                version=2,
+            )
+        )
+    assert len(queries) == 3, queries
+    assert queries[-1].startswith("UPDATE"), queries
+    stored = _stored(assignment, student)
+    assert (stored.body, stored.position, stored.cited_sections, stored.version) == (
+        "One two three four five six.",
+        "Partly",
+        cited,
+        3,
+    )
+    with _later(30):
+        again = _autosave(
+            client, assignment, prompt, body="One two three four five six seven.", position="Partly", version=3
+        )
+    assert again.json()["version"] == 4
+
+
+def test_a_quick_autosave_from_a_stale_tab_is_still_409_with_the_stored_text(quick):
+    client, student, assignment, prompt = quick
+    with _later():
+        _autosave(client, assignment, prompt, body="Saved in tab one, then more.", position="Partly", version=2)
+        response = _autosave(client, assignment, prompt, body="Typed in tab two.", position="Partly", version=2)
+    assert response.status_code == 409
+    assert response.json()["current"]["body"] == "Saved in tab one, then more."
+    assert _stored(assignment, student).body == "Saved in tab one, then more."
+
+
+def test_a_student_no_longer_chosen_for_the_assignment_gets_404_and_changes_nothing(quick):
+    client, student, assignment, prompt = quick
+    other = f.EnrollmentFactory(classroom=assignment.classroom).student
+    assignment.students.set([other])
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One two three four five!", position="Partly", version=2)
+    assert response.status_code == 404
+    assert _stored(assignment, student).version == 2
+
+
+def test_a_student_of_an_archived_class_gets_404_and_changes_nothing(quick):
+    client, student, assignment, prompt = quick
+    from django.utils import timezone
+
+    type(assignment.classroom).objects.filter(pk=assignment.classroom_id).update(archived_at=timezone.now())
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One two three four five!", position="Partly", version=2)
+    assert response.status_code == 404
+    assert _stored(assignment, student).version == 2
+
+
+def test_a_prompt_taken_off_the_assignment_gets_404_and_changes_nothing(quick):
+    client, student, assignment, prompt = quick
+    assignment.prompts.set([open_prompt(assignment)])
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One two three four five!", position="Partly", version=2)
+    assert response.status_code == 404
+    assert _stored(assignment, student).version == 2
+
+
+def test_a_submitted_answer_is_not_changed_by_a_late_autosave(quick):
+    client, student, assignment, prompt = quick
+    Response.objects.filter(assignment=assignment, student=student).update(status=Response.Status.SUBMITTED)
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One two three four five!", position="Partly", version=2)
+    assert response.status_code == 409
+    assert _stored(assignment, student).body == "One two three four five."
+
+
+def test_an_assignment_moved_to_open_later_refuses_the_save(quick):
+    client, student, assignment, prompt = quick
+    type(assignment).objects.filter(pk=assignment.pk).update(opens_at=NOW + datetime.timedelta(days=1))
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One two three four five!", position="Partly", version=2)
+    assert response.status_code == 400
+    assert _stored(assignment, student).version == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"position": "Not one of the positions"},
+        {"cited_sections": [10**9]},
+        {"cited_sections": ["not a number"]},
+        {"body": "x" * (services.MAX_BODY_CHARS + 1)},
+    ],
+)
+def test_invalid_input_on_the_quick_path_is_400_and_changes_nothing(quick, change):
+    client, student, assignment, prompt = quick
+    data = {"body": "One two three four five!", "position": "Partly", "version": 2, **change}
+    with _later():
+        response = _autosave(client, assignment, prompt, **data)
+    assert response.status_code == 400
+    assert _stored(assignment, student).version == 2
+
+
+def test_a_section_of_another_lesson_cannot_be_cited(quick):
+    client, student, assignment, prompt = quick
+    elsewhere = f.SectionFactory()
+    with _later():
+        response = _autosave(
+            client,
+            assignment,
+            prompt,
+            body="One two three four five!",
+            position="Partly",
+            version=2,
+            cited_sections=[elsewhere.pk],
+        )
+    assert response.status_code == 400
+
+
+def test_a_position_removed_in_the_admin_is_refused_at_once(quick, staff):
+    client, student, assignment, prompt = quick
+    assert "Partly" in prompt.positions
+    prompt.positions = [p for p in prompt.positions if p != "Partly"]
+    prompt.save()
+    content_cache.content_changed()  # what the admin's save does
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One two three four five!", position="Partly", version=2)
+    assert response.status_code == 400
+    assert _stored(assignment, student).version == 2
+
+
+def test_cutting_most_of_the_text_still_keeps_it_as_a_snapshot_first(quick):
+    client, student, assignment, prompt = quick
+    with _later():
+        response = _autosave(client, assignment, prompt, body="One.", position="Partly", version=2)
+    assert response.status_code == 200
+    assert ResponseVersion.objects.filter(body="One two three four five.", kind="snapshot").exists()
+
+
+def test_minutes_later_the_quick_path_steps_aside_for_the_snapshot(quick):
+    client, student, assignment, prompt = quick
+    with _later(int(services.SNAPSHOT_INTERVAL.total_seconds()) + 5):
+        client.force_login(student)
+        response = _autosave(
+            client, assignment, prompt, body="One two three four five six.", position="Partly", version=2
+        )
+    assert response.status_code == 200
+    assert ResponseVersion.objects.filter(body="One two three four five.", kind="snapshot").exists()
