@@ -18,7 +18,7 @@ def _machine(m: dict) -> list[str]:
         f"| gunicorn | {m['gunicorn_workers']} sync workers per server (gunicorn.conf.py) |",
         f"| load average at start | {', '.join(str(x) for x in m['load_average_at_start'])} |",
         f"| process priority | {m.get('priority', 'normal')} |",
-        f"| commit | {m['commit']} |",
+        f"| code the servers ran | {m.get('code', m['commit'])} |",
     ]
 
 

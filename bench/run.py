@@ -431,6 +431,16 @@ def run_locust(
 # The benchmark ---------------------------------------------------------------------------------
 
 
+def code_version() -> str:
+    """The commit the servers load, and whether the work tree differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True)
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=BASE_DIR, capture_output=True, text=True
+    )
+    n = len([line for line in changed.stdout.splitlines() if line.strip()])
+    return head.stdout.strip() + (f" (+ {n} uncommitted changed files)" if n else "")
+
+
 def machine_info(stores: Stores, workers: int) -> dict:
     cpu_model = ""
     try:
@@ -490,6 +500,7 @@ def bench(args) -> dict:
         app = "bench.proposed_fixes:application" if args.with_proposed_fixes else ""
         server = Server(env, free_port(), work, workers=workers, app=app)
         host = f"http://{HOST}:{server.port}"
+        report["machine"]["code"] = code_version()
         server.start()
         if args.with_proposed_fixes:
             applied = [line for line in server.log_path.read_text().splitlines() if "proposed fixes applied" in line]
@@ -762,6 +773,7 @@ def scaleout(args) -> dict:
         a = Server(env, free_port(), work, workers=per_server, name="a")
         b = Server(env, free_port(), work, workers=per_server, name="b")
         nginx = Nginx(work, free_port(), a.port, b.port)
+        report["machine"]["code"] = code_version()
         try:
             a.start()
             b.start()
