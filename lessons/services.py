@@ -140,8 +140,9 @@ def _when(value: datetime.datetime) -> str:
 
 def _normalise_text(text: str | None) -> str:
     # Browsers post CRLF from a form and LF from a script; store one form so
-    # that comparing a retry with what is stored works.
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    # that comparing a retry with what is stored works. NUL never belongs in text
+    # (PostgreSQL refuses it), so a pasted one is dropped.
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
 def _check_prompt(assignment: Assignment, prompt: Prompt) -> None:
