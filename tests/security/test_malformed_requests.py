@@ -47,6 +47,7 @@ JSON_BATCH = {
     "JSON with unknown section ids": json.dumps({"version": 1, "body": "x", "cited_sections": [999999, "a"]}).encode(),
     "JSON with huge numbers": json.dumps({"version": 10**30, "body": "x", "cited_sections": [10**30]}).encode(),
     "JSON null": b"null",
+    "JSON with a NUL character": json.dumps({"version": 0, "body": "a\u0000b", "quoted_sentence": "\u0000"}).encode(),
     "not UTF-8": b"\xff\xfe\xfa",
 }
 ACCEPTABLE = {200, 302, 400, 401, 403, 404, 405, 409, 413, 422, 429}  # 429: a throttle (joining)
