@@ -556,6 +556,7 @@ class StepSearch(LoadTestShape):
                 "students": self.level,
                 "teachers": math.ceil(self.level / 30),
                 "window_s": round(now - start, 1),
+                "load_average": round(os.getloadavg()[0], 2),  # other work on the machine shows here
                 "endpoints": summarise(RECORDS, start, now),
             }
         )

@@ -145,8 +145,9 @@ def render_bench(report: dict) -> str:
         "students arriving) are not judged. A step passes with p95 under 200 ms over all requests and no error; "
         "after the first failing step the gap is halved (bounded number of steps).",
         "",
-        "| active students | teachers | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | p95 by endpoint (ms) | |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| active students | teachers | requests | requests/s | p50 ms | p95 ms | p99 ms | errors "
+        "| p95 by endpoint (ms) | load average | |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     full_steps = {step["students"]: step for step in phases["mix"].get("steps", [])}
     for step in s["steps"]:
@@ -155,7 +156,8 @@ def render_bench(report: dict) -> str:
         lines.append(
             f"| {step['students']:,} | {step['teachers']} | {step['requests']:,} | {step['rps']:,.1f} "
             f"| {_ms(step['p50_ms'])} | {_ms(step['p95_ms'])} | {_ms(step['p99_ms'])} | {step['errors']} "
-            f"| {by_endpoint} | {'pass' if step['passed'] else 'fail'} |"
+            f"| {by_endpoint} | {step.get('load_average') if step.get('load_average') is not None else '–'} "
+            f"| {'pass' if step['passed'] else 'fail'} |"
         )
     lines += [
         "",

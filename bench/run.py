@@ -660,7 +660,18 @@ def summarise_bench(report: dict) -> dict:
         "steps": [
             {
                 k: s[k]
-                for k in ("students", "teachers", "requests", "errors", "rps", "p50_ms", "p95_ms", "p99_ms", "passed")
+                for k in (
+                    "students",
+                    "teachers",
+                    "requests",
+                    "errors",
+                    "rps",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "passed",
+                    "load_average",
+                )
             }
             for s in steps
         ],
