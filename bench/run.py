@@ -659,7 +659,7 @@ def summarise_bench(report: dict) -> dict:
         "active_students_held": held,
         "steps": [
             {
-                k: s[k]
+                k: s.get(k)
                 for k in (
                     "students",
                     "teachers",
