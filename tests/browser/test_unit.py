@@ -39,9 +39,10 @@ def test_reader_opens_a_lesson_follows_a_section_anchor_and_opens_timeline_and_m
     map_image = page.get_by_role("img", name=re.compile("Map of the Korean peninsula"))
     expect(map_image).to_be_visible()
     # The element can be visible before the SVG has been fetched: wait for it
-    # to finish loading, then check it drew something.
-    page.wait_for_function("document.querySelector('.korea-map img').complete")
-    assert page.evaluate("document.querySelector('.korea-map img').naturalWidth") > 0
+    # to finish loading, then check it drew something. (Locator assertions,
+    # not wait_for_function: the page's CSP forbids the eval that one uses.)
+    expect(map_image).to_have_js_property("complete", True)
+    expect(map_image).not_to_have_js_property("naturalWidth", 0)
     axe_check(page)
 
 
