@@ -576,16 +576,7 @@ def assign(request, pk: int):
         data = form.cleaned_data
         try:
             created = services.assign_lessons(
-                teacher=request.user,
-                classroom=classroom,
-                lessons=data["lessons"],
-                opens_at=data["opens_at"],
-                due_at=data["due_at"],
-                prompts=data["prompts"],
-                students=data["students"],
-                discussion_on=data["discussion_on"],
-                post_first=data["post_first"],
-                late_policy=data["late_policy"],
+                teacher=request.user, classroom=classroom, lessons=data["lessons"], **_assignment_settings(data)
             )
         except services.CourseworkError as error:
             form.add_error(None, error.message)
@@ -604,16 +595,19 @@ def _class_page(classroom: Classroom) -> str:
         return reverse("teach:dashboard")
 
 
+# What the assign and edit forms set on an assignment, passed to the services as they are.
+ASSIGNMENT_SETTINGS = ("opens_at", "due_at", "prompts", "students", "discussion_on", "post_first", "late_policy")
+
+
+def _assignment_settings(cleaned_data: dict) -> dict:
+    return {name: cleaned_data[name] for name in ASSIGNMENT_SETTINGS}
+
+
 def _edit_initial(assignment: Assignment) -> dict:
-    return {
-        "opens_at": assignment.opens_at,
-        "due_at": assignment.due_at,
-        "prompts": list(assignment.prompts.all()),
-        "students": list(assignment.students.all()),
-        "discussion_on": assignment.discussion_on,
-        "post_first": assignment.post_first,
-        "late_policy": assignment.late_policy,
-    }
+    initial = {name: getattr(assignment, name) for name in ASSIGNMENT_SETTINGS}
+    initial["prompts"] = list(assignment.prompts.all())
+    initial["students"] = list(assignment.students.all())
+    return initial
 
 
 @login_required
@@ -628,16 +622,7 @@ def edit_assignment(request, pk: int):
         data = form.cleaned_data
         try:
             services.update_assignment(
-                teacher=request.user,
-                assignment=assignment,
-                opens_at=data["opens_at"],
-                due_at=data["due_at"],
-                prompts=data["prompts"],
-                students=data["students"],
-                discussion_on=data["discussion_on"],
-                post_first=data["post_first"],
-                late_policy=data["late_policy"],
-                confirmed=data["confirm"],
+                teacher=request.user, assignment=assignment, confirmed=data["confirm"], **_assignment_settings(data)
             )
         except services.CourseworkError as error:
             form.add_error("confirm" if isinstance(error, services.NeedsConfirmation) else None, error.message)
