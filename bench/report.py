@@ -38,20 +38,9 @@ def render_bench(report: dict) -> str:
     s = report["summary"]
     phases = report["phases"]
     school = report["school"]
-    fixes = report.get("with_proposed_fixes")
     lines = [
-        f"# Benchmark, {report['started_at'][:10]}{', with the proposed fixes' if fixes else ''}",
+        f"# Benchmark, {report['started_at'][:10]}",
         "",
-        *(
-            [
-                "> Measured with the fixes proposed in the report patched in at start-up "
-                '(`bench/run.py --with-proposed-fixes`, `bench/proposed_fixes.py`): the "after" figures. '
-                "The code base itself is unchanged. Applied: " + str(report.get("proposed_fixes", "?")) + ".",
-                "",
-            ]
-            if fixes
-            else []
-        ),
         f"`make bench` (= `.venv/bin/python bench/run.py`), started {report['started_at']}, "
         f"took {report['total_s']:.0f} s in all. Server and load generator (locust) share the same machine, "
         "so every figure is a floor for a dedicated app server. Raw figures: the `.json` file beside this one.",

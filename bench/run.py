@@ -270,10 +270,9 @@ class Server:
     """One gunicorn, in its own process group so that it (and only it) can be stopped or killed."""
 
     def __init__(
-        self, env: dict, port: int, work: Path, *, workers: int | None = None, name: str = "app", app: str = ""
+        self, env: dict, port: int, work: Path, *, workers: int | None = None, name: str = "app"
     ):
         self.port = port
-        self.app = app or "korea_lessons.wsgi"
         self.env = dict(env, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_PROC_NAME=f"kl_bench_{name}")
         if workers:
             self.env["GUNICORN_WORKERS"] = str(workers)
@@ -283,7 +282,7 @@ class Server:
     def start(self) -> None:
         with open(self.log_path, "ab") as out:
             self.proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), self.app],
+                [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "korea_lessons.wsgi"],
                 env=self.env,
                 cwd=BASE_DIR,
                 stdout=out,
@@ -486,7 +485,6 @@ def bench(args) -> dict:
     workers = int(os.environ.get("GUNICORN_WORKERS") or (os.cpu_count() or 1) * 2 + 1)
     report: dict = {
         "kind": "bench",
-        "with_proposed_fixes": args.with_proposed_fixes,
         "started_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
     report["machine"] = machine_info(stores, workers)
@@ -497,15 +495,10 @@ def bench(args) -> dict:
         report["setup"] = prepare(stores, env, work, teachers=args.teachers)
         plan = json.loads((work / "plan.json").read_text())
         report["school"] = plan["counts"]
-        app = "bench.proposed_fixes:application" if args.with_proposed_fixes else ""
-        server = Server(env, free_port(), work, workers=workers, app=app)
+        server = Server(env, free_port(), work, workers=workers)
         host = f"http://{HOST}:{server.port}"
         report["machine"]["code"] = code_version()
         server.start()
-        if args.with_proposed_fixes:
-            applied = [line for line in server.log_path.read_text().splitlines() if "proposed fixes applied" in line]
-            report["proposed_fixes"] = applied[-1].split("proposed fixes applied: ", 1)[-1] if applied else "unknown"
-            log(f"proposed fixes: {report['proposed_fixes']}")
         try:
             report["phases"] = run_phases(args, work, host, env, server, plan)
         finally:
@@ -879,11 +872,6 @@ def main() -> None:
     parser.add_argument("--teachers", type=int, default=None, help="teachers in the school (150 students each)")
     parser.add_argument("--phase-seconds", type=int, default=THROUGHPUT_SECONDS)
     parser.add_argument(
-        "--with-proposed-fixes",
-        action="store_true",
-        help="measure with the report's proposed fixes patched in (bench/proposed_fixes.py); report -with-fixes",
-    )
-    parser.add_argument(
         "--steps",
         default="500,500,6000,15,5,200,6",
         help="step search: start,step,max students,seconds per step,settle seconds,p95 ms,max steps",
@@ -905,7 +893,7 @@ def main() -> None:
     else:
         args.teachers = args.teachers or 50
         report = bench(args)
-        path = write_report(report, suffix="-with-fixes" if args.with_proposed_fixes else "")
+        path = write_report(report)
         for row in report["summary"]["targets"]:
             log(f"{'met   ' if row['met'] else 'MISSED'} {row['target']}: {row['measured']}")
         log(f"done in {report['total_s']:.0f} s; report: {path.relative_to(BASE_DIR)}")
